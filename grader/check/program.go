@@ -1,0 +1,362 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-concurrency-lab/course/grader/internal/traceback"
+)
+
+// mainEnv switches a re-executed test binary into running the exercise's
+// main function instead of its tests.
+const mainEnv = "GCL_CHECK_RUN_MAIN"
+
+// leakMarker separates a program's own stderr from the goroutines that
+// ServeMain found still running when main returned.
+const leakMarker = "\n--- check: goroutines still running when main returned ---\n"
+
+// ServeMain lets RunMain run an exercise's main function as a real process.
+// A hidden test file of a package main registers it with
+//
+//	func init() { check.ServeMain(main) }
+//
+// In the test binary that the grader runs it does nothing. In a copy of that
+// binary started by RunMain it runs main, reports the goroutines main left
+// behind on stderr, and exits the way a program does when main returns.
+func ServeMain(main func()) {
+	if os.Getenv(mainEnv) != "1" {
+		return
+	}
+	main()
+	silenceStdout()
+	// A real program ends when main returns, whatever its goroutines are
+	// doing. Look, briefly, for goroutines still in the student's code: they
+	// are work that main did not wait for. goleak.Find would wait up to half
+	// a second for them on every run; a program that exits does not wait.
+	mine := student()
+	for wait := time.Millisecond; ; wait *= 2 {
+		left := ownGoroutines(mine)
+		if left == "" {
+			break
+		}
+		if wait > 16*time.Millisecond {
+			os.Stderr.WriteString(leakMarker + left)
+			break
+		}
+		time.Sleep(wait)
+	}
+	os.Exit(0)
+}
+
+// ownGoroutines dumps the goroutines other than the caller's that are in the
+// student's code, or returns "" when there are none.
+func ownGoroutines(mine traceback.Filter) string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	gs := traceback.Goroutines(string(buf))
+	if len(gs) > 0 {
+		gs = gs[1:] // the first is the caller's own
+	}
+	return traceback.DescribeBlocked(gs, mine)
+}
+
+// Options say how RunMain runs a program.
+type Options struct {
+	// Procs lists the GOMAXPROCS values to run under; default 1, 2 and 8.
+	Procs []int
+	// Runs is how many times to run under each GOMAXPROCS; default 8.
+	Runs int
+	// Timeout bounds one run; default 5s. A run that exceeds it is stopped
+	// with a goroutine dump, so the test can say where the program hung.
+	Timeout time.Duration
+	// MaxOutput bounds what one run may print; default 1 MiB.
+	MaxOutput int
+}
+
+func (o Options) withDefaults() Options {
+	if len(o.Procs) == 0 {
+		o.Procs = []int{1, 2, 8}
+	}
+	if o.Runs <= 0 {
+		o.Runs = 8
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.MaxOutput <= 0 {
+		o.MaxOutput = 1 << 20
+	}
+	return o
+}
+
+// Run is one run of a program.
+type Run struct {
+	N        int // 1-based, in the order RunMain started the runs
+	Procs    int // GOMAXPROCS
+	Stdout   string
+	Stderr   string // without ServeMain's leak report
+	Lines    []string
+	ExitCode int
+	TimedOut bool
+	TooLoud  bool   // printed more than Options.MaxOutput
+	Leaks    string // goroutines still running when main returned
+}
+
+// String names the run for a student: "run 3 (GOMAXPROCS=1)".
+func (r Run) String() string { return fmt.Sprintf("run %d (GOMAXPROCS=%d)", r.N, r.Procs) }
+
+// RunMain runs the package's main function (registered with ServeMain) as a
+// separate process, Runs times under each of Procs, and returns every run.
+//
+// The runs are real processes of the test binary itself, so the race
+// detector watches them as it watches the tests. RunMain fails t for every
+// run that crashed, hung, raced or printed too much, with a message that
+// points at the student's code; the caller checks what the runs printed.
+func RunMain(t *testing.T, opts Options) []Run {
+	t.Helper()
+	opts = opts.withDefaults()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatalf("check: cannot find the test binary: %v", err)
+	}
+	var (
+		runs    []*Run
+		mu      sync.Mutex
+		stopped bool // a run hung or flooded: starting more would only repeat it
+		wg      sync.WaitGroup
+		sem     = make(chan struct{}, runtime.NumCPU())
+	)
+	n := 0
+	for range opts.Runs {
+		for _, p := range opts.Procs {
+			n++
+			r := &Run{N: n, Procs: p}
+			runs = append(runs, r)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				mu.Lock()
+				skip := stopped
+				mu.Unlock()
+				if skip {
+					r.ExitCode = -1
+					return
+				}
+				runOnce(exe, r, opts)
+				if r.TimedOut || r.TooLoud {
+					mu.Lock()
+					stopped = true
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	var out []Run
+	for _, r := range runs {
+		if r.ExitCode == -1 && !r.TimedOut {
+			continue // never started
+		}
+		out = append(out, *r)
+	}
+	for _, r := range out {
+		report(t, r, opts)
+	}
+	return out
+}
+
+// runOnce runs the test binary as the program and fills in r.
+func runOnce(exe string, r *Run, opts Options) {
+	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^$", "-test.count=1")
+	cmd.Env = childEnv(r.Procs)
+	cmd.Cancel = func() error { return interrupt(cmd.Process) }
+	cmd.WaitDelay = 2 * time.Second
+	stdout := &limitedBuffer{limit: opts.MaxOutput, over: cancel}
+	stderr := &limitedBuffer{limit: opts.MaxOutput, over: cancel}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	r.TooLoud = stdout.overflow || stderr.overflow
+	r.TimedOut = !r.TooLoud && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	r.Stdout = stdout.String()
+	r.Stderr, r.Leaks, _ = strings.Cut(stderr.String(), leakMarker)
+	r.Lines = lines(r.Stdout)
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.ExitCode = exit.ExitCode()
+	case err != nil:
+		r.ExitCode = -1
+		r.Stderr += "\n" + err.Error()
+	}
+}
+
+// childEnv is the environment of a run: the test's own, with GOMAXPROCS set,
+// and the race detector told not to sleep a second before exiting.
+func childEnv(procs int) []string {
+	var env []string
+	gorace := "atexit_sleep_ms=0"
+	for _, kv := range os.Environ() {
+		switch k, v, _ := strings.Cut(kv, "="); k {
+		case "GOMAXPROCS", mainEnv:
+			continue
+		case "GORACE":
+			gorace = v + " " + gorace
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, mainEnv+"=1", fmt.Sprintf("GOMAXPROCS=%d", procs), "GORACE="+gorace)
+}
+
+// lines splits output into lines without their line endings.
+func lines(s string) []string {
+	s = strings.TrimSuffix(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// limitedBuffer keeps what a process writes, up to limit bytes; past that it
+// drops the rest and calls over, which stops the process.
+type limitedBuffer struct {
+	mu       sync.Mutex
+	buf      bytes.Buffer
+	limit    int
+	overflow bool
+	over     func()
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.limit - b.buf.Len(); len(p) > room {
+		b.buf.Write(p[:max(room, 0)])
+		if !b.overflow {
+			b.overflow = true
+			b.over()
+		}
+		return len(p), nil
+	}
+	return b.buf.Write(p)
+}
+
+func (b *limitedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// student returns the filter for the exercise's own files: the non-test
+// files of the package under test, named relative to the module root.
+func student() traceback.Filter {
+	dir, _ := os.Getwd()
+	root := dir
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			root = d
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	return traceback.Filter{Dir: dir, Root: root}
+}
+
+// Markers that the grader looks for in a test's output. They only ever make
+// a check fail, so code that prints them fools nobody but itself.
+const (
+	TimeMarker = "check: time limit exceeded"
+	RaceMarker = "check: data race"
+)
+
+// report fails t with an explanation for each way a run went wrong.
+func report(t *testing.T, r Run, opts Options) {
+	t.Helper()
+	mine := student()
+	if races := traceback.Races(r.Stderr); len(races) > 0 {
+		var b strings.Builder
+		for _, race := range races {
+			b.WriteString(traceback.DescribeRace(race, mine))
+		}
+		t.Errorf("%s: the race detector found a data race:\n%s"+
+			"Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n"+
+			"Protect it with a sync.Mutex, or hand the value from one goroutine to the other over a channel.\n%s",
+			r, b.String(), RaceMarker)
+		return
+	}
+	switch {
+	case r.TimedOut:
+		blocked := traceback.DescribeBlocked(traceback.Goroutines(r.Stderr), mine)
+		if blocked == "" {
+			blocked = "  (none of them was in your code)\n"
+		}
+		t.Errorf("%s did not finish within %v, so the grader stopped it. Its goroutines were:\n%s"+
+			"A program that never ends is usually waiting for something that never happens:\n"+
+			"a WaitGroup whose counter never gets back to zero, a channel nobody sends on or closes,\n"+
+			"or a lock nobody unlocks.\n%s", r, opts.Timeout, blocked, TimeMarker)
+	case r.TooLoud:
+		t.Errorf("%s printed more than %d bytes, so the grader stopped it. Is a loop printing without end?", r, opts.MaxOutput)
+	case strings.Contains(r.Stderr, "all goroutines are asleep - deadlock!"):
+		blocked := traceback.DescribeBlocked(traceback.Goroutines(r.Stderr), mine)
+		t.Errorf("%s stopped with \"fatal error: all goroutines are asleep - deadlock!\":\n"+
+			"every goroutine was waiting for another one, so none could go on. They were:\n%s"+
+			"Look for a Wait, a receive or a send that nothing will ever answer.", r, blocked)
+	case strings.Contains(r.Stderr, "panic: ") || strings.Contains(r.Stderr, "fatal error: "):
+		t.Errorf("%s crashed:\n%s", r, DescribeCrash(r.Stderr, mine))
+	case r.ExitCode != 0:
+		t.Errorf("%s exited with status %d. A program that finishes its work exits with status 0:\n"+
+			"does your code call os.Exit or log.Fatal?\n%s", r, r.ExitCode, indent(tail(r.Stderr, 20)))
+	case strings.Contains(r.Stdout, "testing: warning: no tests to run"):
+		t.Fatalf("hidden test bug: the package's hidden tests do not call check.ServeMain(main) in an init function")
+	}
+}
+
+// DescribeCrash explains a panic or fatal error: its first line, then where
+// in the student's code each goroutine of the dump was.
+func DescribeCrash(stderr string, mine traceback.Filter) string {
+	var first string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			first = l
+			break
+		}
+	}
+	where := traceback.DescribeBlocked(traceback.Goroutines(stderr), mine)
+	if where == "" {
+		return "  " + first + "\n"
+	}
+	return "  " + first + "\n" + where
+}
+
+func indent(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
+}
+
+func tail(s string, n int) string {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return strings.Join(ls, "\n")
+}

@@ -1,0 +1,181 @@
+// Package grade grades a set of exercise folders: it lays the hidden tests
+// into them, runs one `go test -json` over all of them, and folds the events
+// into a result per exercise.
+package grade
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/rules"
+	"github.com/go-concurrency-lab/course/grader/internal/run"
+	"github.com/go-concurrency-lab/course/grader/internal/testjson"
+	"github.com/go-concurrency-lab/course/grader/internal/traceback"
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+)
+
+// Target is one exercise folder to grade.
+type Target struct {
+	Exercise *catalog.Exercise
+	Dir      string // absolute
+}
+
+// Plan is one grading run.
+type Plan struct {
+	Root    string // the module root: the folder with go.mod
+	ModFile []byte // the go.mod to build with; nil uses the tree's own
+	SumFile []byte
+	Targets []Target
+	// NoRace turns the race detector off even where it is available.
+	NoRace bool
+	// Procs, when above 0, sets GOMAXPROCS for the test binaries.
+	Procs int
+	// Event, when set, sees every event as it arrives (for live progress).
+	Event func(testjson.Event)
+	// Stderr receives the go command's own messages; nil discards them.
+	Stderr io.Writer
+}
+
+// Outcome is what a grading run found.
+type Outcome struct {
+	Results []verdict.Result
+	Race    bool   // the race detector was on
+	RaceWhy string // why not, when it was off
+}
+
+// Run grades the plan's targets with one go test invocation.
+func Run(ctx context.Context, p Plan) (Outcome, error) {
+	root, err := filepath.Abs(p.Root)
+	if err != nil {
+		return Outcome{}, err
+	}
+	modFile := p.ModFile
+	if modFile == nil {
+		if modFile, err = os.ReadFile(filepath.Join(root, "go.mod")); err != nil {
+			return Outcome{}, fmt.Errorf("reading go.mod: %w", err)
+		}
+	}
+	modPath := modulePath(modFile)
+	if modPath == "" {
+		return Outcome{}, fmt.Errorf("go.mod names no module")
+	}
+
+	out := Outcome{Race: !p.NoRace}
+	if p.NoRace {
+		out.RaceWhy = "the race detector was turned off (-race=false)"
+	} else if ok, why := run.RaceSupported(ctx, root); !ok {
+		out.Race, out.RaceWhy = false, why
+	}
+
+	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey()}
+	if p.Procs > 0 {
+		req.Env = append(req.Env, fmt.Sprintf("GOMAXPROCS=%d", p.Procs))
+	}
+	var inputs []verdict.Input
+	var names []string
+	var timeout time.Duration
+	for _, t := range p.Targets {
+		in, pkg := prepare(root, modPath, t)
+		in.Race, in.RaceWhy = out.Race, out.RaceWhy
+		inputs = append(inputs, in)
+		if in.Missing != "" {
+			continue
+		}
+		req.Packages = append(req.Packages, pkg)
+		names = append(names, t.Exercise.AllTests()...)
+		timeout = max(timeout, t.Exercise.Timeout)
+	}
+	sort.Strings(names)
+	for i := range names {
+		names[i] = regexp.QuoteMeta(names[i])
+	}
+	req.Run = "^(" + strings.Join(names, "|") + ")$"
+	req.Timeout = timeout
+
+	folder := verdict.NewFolder(req.SealKey, inputs)
+	stopped := ""
+	if len(req.Packages) > 0 {
+		// The test binaries stop themselves at -timeout with a goroutine
+		// dump. This deadline is the backstop for code that defeats that.
+		limit := 3*time.Minute + timeout*time.Duration(len(req.Packages))
+		rctx, cancel := context.WithTimeout(ctx, limit)
+		defer cancel()
+		err := run.Test(rctx, req, func(ev testjson.Event) {
+			folder.Event(ev)
+			if p.Event != nil {
+				p.Event(ev)
+			}
+		}, nil)
+		switch {
+		case ctx.Err() != nil:
+			return out, ctx.Err()
+		case rctx.Err() != nil:
+			stopped = fmt.Sprintf("The grader stopped the tests after %v: they would not end on their own.", limit)
+		case err != nil:
+			return out, err
+		}
+	}
+	out.Results = folder.Results(stopped)
+	return out, nil
+}
+
+// prepare looks at a target's folder: its files, the rules, what to lay in
+// and what to leave out.
+func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
+	e := t.Exercise
+	rel, _ := filepath.Rel(root, t.Dir)
+	rel = filepath.ToSlash(rel)
+	in := verdict.Input{
+		Exercise:   e,
+		ImportPath: modPath + "/" + rel,
+		Label:      filepath.Base(t.Dir),
+		Files:      traceback.Filter{Dir: t.Dir, Root: root},
+	}
+	pkg := run.Package{Dir: t.Dir, Add: map[string][]byte{}}
+	entries, err := os.ReadDir(t.Dir)
+	if err != nil {
+		in.Missing = fmt.Sprintf("The folder %s is missing, so there is nothing to grade. "+
+			"Restore the exercise with `go run ./grader reset %s`.", rel, e.Number())
+		return in, pkg
+	}
+	var sources []rules.Source
+	for _, de := range entries {
+		name := de.Name()
+		if de.IsDir() || !strings.HasSuffix(name, ".go") {
+			continue
+		}
+		if strings.HasSuffix(name, "_test.go") {
+			pkg.Drop = append(pkg.Drop, name)
+			in.Notices = append(in.Notices, fmt.Sprintf("%s/%s was left out: the grader runs only its own tests, so test files of yours do not count (nor can they break the grading).", rel, name))
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(t.Dir, name))
+		if err != nil {
+			continue
+		}
+		sources = append(sources, rules.Source{Name: rel + "/" + name, Data: data})
+	}
+	for _, h := range e.Hidden {
+		pkg.Add[h.Name] = h.Data
+	}
+	in.Violations = rules.Check(e.Rules, sources)
+	return in, pkg
+}
+
+var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
+
+func modulePath(modFile []byte) string {
+	m := moduleLine.FindSubmatch(modFile)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}

@@ -1,0 +1,72 @@
+// Package report renders graded results. One model, Report; each output
+// format is a small file with one function that writes it.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+)
+
+// Report is everything a writer needs.
+type Report struct {
+	Exercises []verdict.Result `json:"exercises"`
+	Score     int              `json:"score"`
+	MaxScore  int              `json:"max_score"`
+	Passed    int              `json:"passed"`
+	Race      bool             `json:"race"`
+	RaceWhy   string           `json:"race_unavailable,omitempty"`
+	// Command is how the student re-runs the grader: "make test" or
+	// "go run ./grader"; text output suggests next steps with it.
+	Command string `json:"-"`
+}
+
+// New totals the results into a report.
+func New(results []verdict.Result, race bool, raceWhy string) *Report {
+	r := &Report{Exercises: results, Race: race, RaceWhy: raceWhy, Command: "go run ./grader"}
+	for _, e := range results {
+		r.Score += e.Score
+		r.MaxScore += e.MaxScore
+		if e.Status == verdict.Pass {
+			r.Passed++
+		}
+	}
+	return r
+}
+
+// AllPass reports whether every exercise passed.
+func (r *Report) AllPass() bool { return r.Passed == len(r.Exercises) }
+
+// Writer renders a report in one format.
+type Writer func(w io.Writer, r *Report, opts Options) error
+
+// Options are what some formats need beyond the report.
+type Options struct {
+	Color bool // text: ANSI colours
+}
+
+var writers = map[string]Writer{}
+
+// register adds a format; each format's file registers itself.
+func register(name string, w Writer) { writers[name] = w }
+
+// Lookup returns the writer for a format, or an error that lists them all.
+func Lookup(format string) (Writer, error) {
+	if w, ok := writers[format]; ok {
+		return w, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (formats: %s)", format, strings.Join(Formats(), ", "))
+}
+
+// Formats lists the format names, sorted.
+func Formats() []string {
+	var names []string
+	for n := range writers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

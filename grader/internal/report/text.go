@@ -1,0 +1,90 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+)
+
+func init() { register("text", writeText) }
+
+type palette struct{ green, red, yellow, dim, bold, reset string }
+
+func colours(on bool) palette {
+	if !on {
+		return palette{}
+	}
+	return palette{"\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"}
+}
+
+var marks = map[verdict.Status]string{verdict.Pass: "✓", verdict.Fail: "✗", verdict.Error: "!", verdict.Skip: "·"}
+
+func (p palette) status(s verdict.Status) string {
+	switch s {
+	case verdict.Pass:
+		return p.green + marks[s] + p.reset
+	case verdict.Fail:
+		return p.red + marks[s] + p.reset
+	case verdict.Error:
+		return p.yellow + marks[s] + p.reset
+	}
+	return p.dim + marks[s] + p.reset
+}
+
+// writeText writes what a student reads in a terminal: the first exercise
+// that does not pass in full, the others one line each, then the score and
+// the next thing to do.
+func writeText(w io.Writer, r *Report, o Options) error {
+	p := colours(o.Color)
+	var b strings.Builder
+	expanded := false
+	var first *verdict.Result
+	for i := range r.Exercises {
+		e := &r.Exercises[i]
+		fmt.Fprintf(&b, "%s %-26s %-34s %3d/%-3d\n", p.status(e.Status), e.Exercise, e.Title, e.Score, e.MaxScore)
+		if e.Status == verdict.Pass || expanded {
+			continue
+		}
+		expanded, first = true, e
+		for _, c := range e.Checks {
+			fmt.Fprintf(&b, "    %s %-10s %d/%d\n", p.status(c.Status), c.Name, c.Score, c.MaxScore)
+			if c.Message != "" && c.Status != verdict.Pass {
+				b.WriteString(indentText(c.Message, "        "))
+			}
+		}
+		for _, n := range e.Notices {
+			b.WriteString(indentText("Note: "+n, "    "))
+		}
+	}
+	if !r.Race && r.RaceWhy != "" {
+		fmt.Fprintf(&b, "\n%sThe race detector could not run: %s.%s\n", p.yellow, r.RaceWhy, p.reset)
+	}
+	fmt.Fprintf(&b, "\n%s%d of %d exercises pass · %d/%d points%s\n", p.bold, r.Passed, len(r.Exercises), r.Score, r.MaxScore, p.reset)
+	switch {
+	case first != nil:
+		fmt.Fprintf(&b, "Next: fix %s/%s, then run `%s`. Stuck? `go run ./grader hint %s`\n",
+			"exercises", first.Exercise, r.rerun(first.Exercise), number(first.Exercise))
+	case len(r.Exercises) > 0:
+		b.WriteString("Everything passes. Well done!\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (r *Report) rerun(exercise string) string {
+	if r.Command == "make test" {
+		return "make test EX=" + number(exercise)
+	}
+	return r.Command + " test " + number(exercise)
+}
+
+func number(exercise string) string {
+	n, _, _ := strings.Cut(exercise, "-")
+	return n
+}
+
+func indentText(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix) + "\n"
+}

@@ -1,0 +1,375 @@
+package verdict
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/testjson"
+	"github.com/go-concurrency-lab/course/grader/internal/traceback"
+)
+
+// Results returns one result per package, in the order of the inputs. Call
+// it once the stream has ended; stopped says why it ended early (the
+// grader's own deadline, say), or is "" when it ran to its end.
+func (f *Folder) Results(stopped string) []Result {
+	out := make([]Result, 0, len(f.list))
+	for _, p := range f.list {
+		out = append(out, p.result(stopped))
+	}
+	return out
+}
+
+func (p *pkg) result(stopped string) Result {
+	e := p.Exercise
+	r := Result{Exercise: e.Name, Title: e.Title, MaxScore: e.MaxScore(), Notices: p.Notices, Seconds: p.elapsed}
+	checks := []string{"build"}
+	for _, c := range catalog.Checks[1:] {
+		if _, ok := e.Points[c]; ok {
+			checks = append(checks, c)
+		}
+	}
+	for _, c := range checks {
+		r.Checks = append(r.Checks, Check{Name: c, MaxScore: e.Points[c]})
+	}
+
+	switch {
+	case p.Missing != "":
+		r.skipAll(Error, p.Missing)
+	case p.failed:
+		r.skipAll(Skip, "Not checked: the code does not build yet.")
+		b := r.Check("build")
+		b.Status, b.Message = Error, p.buildMessage()
+	case !p.done && stopped != "":
+		r.skipAll(Skip, "Not checked: the tests were stopped before they finished.")
+		r.set("build", Pass, "")
+		msg := stopped
+		if where := p.blocked(); where != "" {
+			msg += "\nYour goroutines were:\n" + where
+		}
+		if r.Check("time") != nil {
+			r.set("time", Fail, msg)
+		} else {
+			r.Check("build").Message = msg
+			r.Check("build").Status = Error
+		}
+	case !p.done:
+		r.skipAll(Error, "The grader got no result for this exercise: the go command ended before testing it.")
+	default:
+		p.grade(&r)
+	}
+	r.total()
+	return r
+}
+
+// skipAll gives every check the status and message.
+func (r *Result) skipAll(s Status, msg string) {
+	for i := range r.Checks {
+		r.Checks[i].Status, r.Checks[i].Message = s, msg
+	}
+}
+
+func (r *Result) set(name string, s Status, msg string) {
+	if c := r.Check(name); c != nil {
+		c.Status, c.Message = s, msg
+	}
+}
+
+// grade decides each check of a package whose tests ran.
+func (p *pkg) grade(r *Result) {
+	e := p.Exercise
+	r.set("build", Pass, "")
+	for _, c := range []string{"behaviour", "ordering", "leaks"} {
+		if r.Check(c) == nil {
+			continue
+		}
+		ok, msg := p.testsPass(e.Tests[c])
+		if ok {
+			r.set(c, Pass, "")
+		} else {
+			r.set(c, Fail, msg)
+		}
+	}
+	if r.Check("race") != nil {
+		ok, msg := p.testsPass(e.Tests["race"])
+		switch {
+		case !p.Race:
+			r.set("race", Error, "Not checked: "+p.RaceWhy+". Data races could not be looked for, so this exercise cannot pass here; the classroom's grader will check it.")
+		case p.raceSeen:
+			r.set("race", Fail, p.raceMessage())
+		case !ok:
+			r.set("race", Fail, msg)
+		case !p.expectedRan():
+			r.set("race", Skip, "Not checked: the race detector only sees races in code that ran, and not all the tests ran to the end.")
+		default:
+			r.set("race", Pass, "")
+		}
+	}
+	if r.Check("rules") != nil {
+		if len(p.Violations) == 0 {
+			r.set("rules", Pass, "")
+		} else {
+			var lines []string
+			for _, v := range p.Violations {
+				lines = append(lines, v.String())
+			}
+			r.set("rules", Fail, strings.Join(lines, "\n"))
+		}
+	}
+	if r.Check("time") != nil {
+		if p.timedOut {
+			r.set("time", Fail, p.timeMessage())
+		} else {
+			r.set("time", Pass, "")
+		}
+	}
+	if p.timedOut && r.Check("time") == nil {
+		r.Notices = append(r.Notices, p.timeMessage())
+	}
+
+	// Points are earned by code that does the job the exercise asks for,
+	// the way it asks: a stub that does nothing earns nothing, however
+	// clean, race-free and quick it is.
+	gate := r.Check("behaviour").Status == Pass
+	if c := r.Check("rules"); c != nil && c.Status != Pass {
+		gate = false
+	}
+	if !gate {
+		for i := range r.Checks {
+			c := &r.Checks[i]
+			if c.Name == "behaviour" || c.Status != Pass || c.MaxScore == 0 {
+				continue
+			}
+			c.Status = Skip
+			c.Message = "Looks fine, but not scored until behaviour and rules pass: code that does not do the job earns no points."
+		}
+	}
+}
+
+// total sets the score and the status of the result from its checks.
+func (r *Result) total() {
+	r.Score, r.Status = 0, Pass
+	for i := range r.Checks {
+		c := &r.Checks[i]
+		c.Score = 0
+		if c.Status == Pass {
+			c.Score = c.MaxScore
+		}
+		r.Score += c.Score
+		switch {
+		case c.Status == Error:
+			r.Status = Error
+		case c.Status != Pass && r.Status == Pass:
+			r.Status = Fail
+		}
+	}
+}
+
+// expectedRan reports whether every hidden test of the exercise finished.
+func (p *pkg) expectedRan() bool {
+	for _, name := range p.Exercise.AllTests() {
+		t := p.tests[name]
+		if t == nil || t.action == testjson.Run || t.action == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// testsPass reports whether every named test passed with a valid seal, and
+// if not, explains the first that did not.
+func (p *pkg) testsPass(names []string) (bool, string) {
+	var msgs []string
+	for _, name := range names {
+		t := p.tests[name]
+		switch {
+		case t == nil:
+			msgs = append(msgs, p.notRun(name))
+		case t.action == testjson.Pass && t.sealed:
+			continue
+		case t.action == testjson.Pass:
+			msgs = append(msgs, fmt.Sprintf("%s reported a pass that the grader cannot confirm: the hidden test's seal is missing.\n"+
+				"Something printed test results that the hidden test did not write. Only the grader's own tests count.", name))
+		case t.action == testjson.Fail:
+			msgs = append(msgs, p.failure(t))
+		case t.action == testjson.Skip:
+			msgs = append(msgs, fmt.Sprintf("%s was skipped, and a skipped test proves nothing.", name))
+		default:
+			msgs = append(msgs, p.crashed(t))
+		}
+	}
+	if len(msgs) == 0 {
+		return true, ""
+	}
+	return false, strings.Join(msgs, "\n\n")
+}
+
+// notRun explains a hidden test that never started.
+func (p *pkg) notRun(name string) string {
+	msg := fmt.Sprintf("The hidden test %s never ran.", name)
+	out := strings.TrimSpace(p.out.String())
+	switch {
+	case strings.Contains(out, "panic: "):
+		msg += " The program crashed before the tests started:\n" + check.DescribeCrash(out, p.Files)
+	default:
+		msg += " Something ended the program before the tests could start:\n" +
+			"look for os.Exit, log.Fatal or a panic in an init function, or for code that changes the test flags."
+		if tail := tidy(lastLines(out, 8)); tail != "" {
+			msg += "\nIt printed:\n" + indent(tail)
+		}
+	}
+	return msg
+}
+
+// crashed explains a test that started and never reported a result: the
+// test binary died under it.
+func (p *pkg) crashed(t *test) string {
+	out := t.out.String() + p.out.String()
+	switch {
+	case p.timedOut && (p.timeoutIn == t.name || p.timeoutIn == ""):
+		return fmt.Sprintf("%s did not finish in time; see the time check.", t.name)
+	case strings.Contains(out, "panic: ") || strings.Contains(out, "fatal error: "):
+		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
+	}
+	return fmt.Sprintf("%s started but never finished: the program ended in the middle of it.\n"+
+		"Does your code call os.Exit, log.Fatal or runtime.Goexit?", t.name)
+}
+
+// failure explains a test that failed, from what it logged.
+func (p *pkg) failure(t *test) string {
+	out := t.out.String()
+	if strings.Contains(out, "panic: ") && !strings.Contains(out, "[recovered]") {
+		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
+	}
+	msg := tidy(out)
+	if msg == "" {
+		msg = "it failed without saying why"
+	}
+	return msg
+}
+
+var (
+	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
+	logPrefix = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
+	testify   = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
+)
+
+// tidy turns a test's output into the message it wrote for the student:
+// without the testing framework's lines, the hidden test's file:line
+// prefixes, testify's trace lines, and the seal.
+func tidy(out string) string {
+	var keep []string
+	skipTrace := false
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimRight(l, "\r")
+		switch {
+		case framework.MatchString(l), strings.Contains(l, check.SealPrefix):
+			continue
+		case testify.MatchString(l):
+			skipTrace = strings.Contains(l, "Error Trace:")
+			continue
+		case skipTrace && strings.HasPrefix(strings.TrimSpace(l), "/"):
+			continue
+		}
+		skipTrace = false
+		l = logPrefix.ReplaceAllString(l, "")
+		l = strings.TrimPrefix(l, "        ")
+		l = strings.Replace(l, "Error:      \t", "", 1)
+		l = strings.Replace(l, "Messages:   \t", "", 1)
+		if strings.TrimSpace(l) == "" && (len(keep) == 0 || keep[len(keep)-1] == "") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+// buildMessage is the compiler's words, at the student's lines.
+func (p *pkg) buildMessage() string {
+	var keep []string
+	hidden := false
+	for _, l := range strings.Split(p.buildOut.String(), "\n") {
+		l = strings.TrimRight(l, "\r")
+		if l == "" || strings.HasPrefix(l, "# ") {
+			continue
+		}
+		for _, h := range p.Exercise.Hidden {
+			if strings.Contains(l, h.Name) {
+				hidden = true
+			}
+		}
+		keep = append(keep, l)
+		if len(keep) == 12 {
+			keep = append(keep, "...")
+			break
+		}
+	}
+	msg := "Your code does not compile:\n" + indent(strings.Join(keep, "\n"))
+	if hidden {
+		msg += "\nWhere an error is in a file of the grader's (*_test.go), the hidden tests call something your code no longer\n" +
+			"has: keep the names and signatures the stub gave you."
+	}
+	return msg
+}
+
+func (p *pkg) raceMessage() string {
+	races := traceback.Races(p.raceText.String())
+	var b strings.Builder
+	b.WriteString("The race detector found a data race:\n")
+	for i, r := range races {
+		if i == 3 {
+			fmt.Fprintf(&b, "  ... and %d more\n", len(races)-3)
+			break
+		}
+		b.WriteString(traceback.DescribeRace(r, p.Files))
+	}
+	if len(races) == 0 {
+		// Races in a program run by check.RunMain are described in its test.
+		for _, t := range p.tests {
+			if out := t.out.String(); strings.Contains(out, check.RaceMarker) {
+				return tidy(strings.ReplaceAll(out, check.RaceMarker, ""))
+			}
+		}
+	}
+	b.WriteString("Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n" +
+		"Protect it with a sync.Mutex, use sync/atomic, or hand the value over a channel.")
+	return b.String()
+}
+
+func (p *pkg) timeMessage() string {
+	if p.dump.String() == "" {
+		for _, t := range p.tests {
+			if out := t.out.String(); strings.Contains(out, check.TimeMarker) {
+				return tidy(strings.ReplaceAll(out, check.TimeMarker, ""))
+			}
+		}
+	}
+	msg := fmt.Sprintf("The tests did not finish within %v, so they were stopped.", p.Exercise.Timeout)
+	if where := p.blocked(); where != "" {
+		msg += " Your goroutines were:\n" + where
+	}
+	return msg + "A program that never ends is usually waiting for something that never happens:\n" +
+		"a WaitGroup that never gets back to zero, a channel nobody sends on or closes, a lock nobody unlocks."
+}
+
+// blocked describes the student's goroutines in the last goroutine dump.
+func (p *pkg) blocked() string {
+	return traceback.DescribeBlocked(traceback.Goroutines(p.dump.String()), p.Files)
+}
+
+func lastLines(s string, n int) string {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return strings.Join(ls, "\n")
+}
+
+func indent(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}

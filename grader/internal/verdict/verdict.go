@@ -1,0 +1,254 @@
+// Package verdict folds the events of `go test -json` into a graded result
+// per exercise: a status, and the checks that make it up, each with its
+// points and a message for the student.
+//
+// It trusts nothing that it did not see: a check passes only when each of
+// its hidden tests reported pass together with a valid seal (see
+// check.Seal). A test that never ran, one whose binary died while it ran,
+// and output that imitates a result all count as failures.
+package verdict
+
+import (
+	"crypto/hmac"
+	"fmt"
+	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/rules"
+	"github.com/go-concurrency-lab/course/grader/internal/testjson"
+	"github.com/go-concurrency-lab/course/grader/internal/traceback"
+)
+
+// Status is a grading outcome. It is not a test2json Action.
+type Status string
+
+// The outcomes of a check or an exercise.
+const (
+	Pass  Status = "pass"
+	Fail  Status = "fail"
+	Error Status = "error" // the code did not build, or the grader could not tell
+	Skip  Status = "skip"  // not checked, or not scored yet; never a pass
+)
+
+// Check is one check of an exercise.
+type Check struct {
+	Name     string `json:"name"`
+	Status   Status `json:"status"`
+	Score    int    `json:"score"`
+	MaxScore int    `json:"max_score"`
+	Message  string `json:"message,omitempty"`
+}
+
+// Result is one graded exercise.
+type Result struct {
+	Exercise string   `json:"name"`
+	Title    string   `json:"title"`
+	Status   Status   `json:"status"`
+	Score    int      `json:"score"`
+	MaxScore int      `json:"max_score"`
+	Checks   []Check  `json:"checks"`
+	Notices  []string `json:"notices,omitempty"`
+	// Seconds is the wall time of the exercise's test binary.
+	Seconds float64 `json:"seconds"`
+}
+
+// Check returns the named check, or nil.
+func (r *Result) Check(name string) *Check {
+	for i := range r.Checks {
+		if r.Checks[i].Name == name {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Input is what the grader knows of one package before its tests run.
+type Input struct {
+	Exercise   *catalog.Exercise
+	ImportPath string
+	Label      string           // the package folder's name, which seals carry
+	Files      traceback.Filter // the student's files
+	Violations []rules.Violation
+	Notices    []string
+	Race       bool   // built with -race
+	RaceWhy    string // why not, when Race is false
+	Missing    string // when set, the package could not be graded at all: why
+}
+
+// Folder folds a stream of events into results. Feed it with Event; it is
+// not safe for concurrent use.
+type Folder struct {
+	key  []byte
+	pkgs map[string]*pkg
+	list []*pkg
+}
+
+// NewFolder returns a Folder for the packages of one go test invocation,
+// whose binaries got key as their seal key.
+func NewFolder(key []byte, inputs []Input) *Folder {
+	f := &Folder{key: key, pkgs: map[string]*pkg{}}
+	for _, in := range inputs {
+		p := &pkg{Input: in, tests: map[string]*test{}}
+		f.pkgs[in.ImportPath] = p
+		f.list = append(f.list, p)
+	}
+	return f
+}
+
+type pkg struct {
+	Input
+	buildOut  strings.Builder
+	failed    bool // build failed
+	started   bool
+	done      bool
+	action    testjson.Action
+	elapsed   float64
+	out       tailBuffer // output outside any test
+	tests     map[string]*test
+	order     []string
+	raceText  tailBuffer
+	raceSeen  bool
+	inRace    bool
+	timedOut  bool
+	timeoutIn string // the test in which the time-out was seen
+	dumping   bool   // after a test time-out: the goroutine dump follows
+	dump      tailBuffer
+}
+
+type test struct {
+	name    string
+	action  testjson.Action // run, then pass, fail or skip
+	sealed  bool
+	out     tailBuffer
+	elapsed float64
+}
+
+// importPathOf reads a build event's ImportPath: "p [p.test]" or "p".
+func importPathOf(ip string) string {
+	p, _, _ := strings.Cut(ip, " ")
+	return strings.TrimSuffix(p, ".test")
+}
+
+// Event takes the next event of the stream.
+func (f *Folder) Event(ev testjson.Event) {
+	if ev.Action == testjson.BuildOutput || ev.Action == testjson.BuildFail {
+		p := f.pkgs[importPathOf(ev.ImportPath)]
+		if p == nil {
+			return
+		}
+		if ev.Action == testjson.BuildFail {
+			p.failed = true
+		} else if p.buildOut.Len() < 64<<10 {
+			p.buildOut.WriteString(ev.Output)
+		}
+		return
+	}
+	p := f.pkgs[ev.Package]
+	if p == nil {
+		return
+	}
+	if ev.Test == "" {
+		switch ev.Action {
+		case testjson.Start:
+			p.started = true
+		case testjson.Output:
+			p.output(ev.Output, "")
+		case testjson.Pass, testjson.Fail, testjson.Skip:
+			p.done, p.action, p.elapsed = true, ev.Action, ev.Elapsed
+			if ev.FailedBuild != "" {
+				p.failed = true
+			}
+		}
+		return
+	}
+	t := p.tests[ev.Test]
+	if t == nil {
+		t = &test{name: ev.Test}
+		p.tests[ev.Test] = t
+		p.order = append(p.order, ev.Test)
+	}
+	switch ev.Action {
+	case testjson.Run:
+		t.action = testjson.Run
+	case testjson.Output:
+		if strings.Contains(ev.Output, check.SealPrefix) && !strings.Contains(ev.Test, "/") {
+			t.sealed = t.sealed || f.validSeal(p, ev.Test, ev.Output)
+		}
+		p.output(ev.Output, ev.Test)
+		t.out.WriteString(ev.Output)
+	case testjson.Pass, testjson.Fail, testjson.Skip:
+		t.action, t.elapsed = ev.Action, ev.Elapsed
+	}
+}
+
+func (f *Folder) validSeal(p *pkg, name, line string) bool {
+	_, got, _ := strings.Cut(line, check.SealPrefix)
+	got = strings.TrimSpace(got)
+	want := check.SealOf(f.key, p.Label+"/"+name)
+	return len(f.key) > 0 && hmac.Equal([]byte(got), []byte(want))
+}
+
+// output watches every line a package prints for the signs of a race or a
+// time-out, wherever in the stream they are.
+func (p *pkg) output(line, testName string) {
+	switch {
+	case strings.Contains(line, "WARNING: DATA RACE"):
+		p.raceSeen, p.inRace = true, true
+	case p.inRace && strings.HasPrefix(line, "=================="):
+		p.inRace = false
+	case strings.Contains(line, check.RaceMarker):
+		p.raceSeen = true
+	case strings.HasPrefix(line, "panic: test timed out after"):
+		p.timedOut = true
+		p.timeoutIn = testName
+		p.dumping = true
+	case strings.Contains(line, check.TimeMarker):
+		p.timedOut = true
+		if p.timeoutIn == "" {
+			p.timeoutIn = testName
+		}
+	}
+	if p.inRace {
+		p.raceText.WriteString(line)
+	}
+	if p.dumping {
+		p.dump.WriteString(line)
+	}
+	if testName == "" {
+		p.out.WriteString(line)
+	}
+}
+
+// tailBuffer keeps the head and the tail of what is written to it, so that
+// a test that prints gigabytes costs the grader a few hundred kilobytes.
+type tailBuffer struct {
+	head    strings.Builder
+	tail    []byte
+	dropped int
+}
+
+const (
+	headSize = 32 << 10
+	tailSize = 160 << 10
+)
+
+func (b *tailBuffer) WriteString(s string) {
+	if room := headSize - b.head.Len(); room > 0 {
+		n := min(room, len(s))
+		b.head.WriteString(s[:n])
+		s = s[n:]
+	}
+	b.tail = append(b.tail, s...)
+	if over := len(b.tail) - tailSize; over > 0 {
+		b.dropped += over
+		b.tail = append(b.tail[:0], b.tail[over:]...)
+	}
+}
+
+func (b *tailBuffer) String() string {
+	if b.dropped == 0 {
+		return b.head.String() + string(b.tail)
+	}
+	return fmt.Sprintf("%s\n... (%d bytes left out) ...\n%s", b.head.String(), b.dropped, b.tail)
+}
