@@ -10,6 +10,10 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/selftest"
 )
 
+func init() {
+	commands["selftest"] = command{"prove the hidden tests: solutions pass, stubs and mutants fail, -runs N times", runSelftest}
+}
+
 func runSelftest(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "selftest")
 	runs := fs.Int("runs", 3, "grade every variant `n` times")

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +11,10 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/grade"
 	"github.com/go-concurrency-lab/course/grader/internal/report"
 )
+
+func init() {
+	commands["test"] = command{"grade exercises (the default)", runTest}
+}
 
 func runTest(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "test")
@@ -122,5 +125,3 @@ func joinFormats() string {
 	}
 	return s
 }
-
-var _ = flag.ContinueOnError
