@@ -8,7 +8,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
-func init() { register("text", writeText) }
+func init() { register("text", WriteText) }
 
 type palette struct{ green, red, yellow, dim, bold, reset string }
 
@@ -33,10 +33,10 @@ func (p palette) status(s verdict.Status) string {
 	return p.dim + marks[s] + p.reset
 }
 
-// writeText writes what a student reads in a terminal: the first exercise
+// WriteText writes what a student reads in a terminal: the first exercise
 // that does not pass in full, the others one line each, then the score and
 // the next thing to do.
-func writeText(w io.Writer, r *Report, o Options) error {
+func WriteText(w io.Writer, r *Report, o Options) error {
 	p := colours(o.Color)
 	var b strings.Builder
 	expanded := false
