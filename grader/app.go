@@ -47,6 +47,14 @@ func (e usageError) Error() string { return e.msg }
 // run is the grader: it returns the process's exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr}
+	if os.Getenv("GRADER_PEAK_RSS") == "1" {
+		// For make bench: the grader's own peak memory, children excluded.
+		defer func() {
+			if rss, ok := peakRSS(); ok {
+				fmt.Fprintf(stderr, "grader: peak RSS %d\n", rss)
+			}
+		}()
+	}
 	name := "test"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if _, ok := commands[args[0]]; ok {
