@@ -315,8 +315,8 @@ func loudRSS(tmp, grader string, env []string) (int64, error) {
 		return 0, err
 	}
 	files := map[string]string{
-		"go.mod":                      "module example.com/loud\n\ngo 1.25\n",
-		"exercises/01-loud/loud.go":   "package loud\n\n// N is printed.\nconst N = 1\n",
+		"go.mod":                    "module example.com/loud\n\ngo 1.25\n",
+		"exercises/01-loud/loud.go": "package loud\n\n// N is printed.\nconst N = 1\n",
 		"hidden/01-loud.txtar": `-- exercise.json --
 {"title": "Loud", "file": "loud.go", "timeout": "120s", "points": {"behaviour": 1}, "tests": {"behaviour": ["TestLoud"]}}
 -- loud_test.go --
