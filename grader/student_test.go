@@ -71,4 +71,3 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(20 * time.Millisecond) // polling a file the grader writes
 	}
 }
-
