@@ -113,7 +113,7 @@ type Run struct {
 }
 
 // String names the run for a student: "run 3 (GOMAXPROCS=1)".
-func (r Run) String() string { return fmt.Sprintf("run %d (GOMAXPROCS=%d)", r.N, r.Procs) }
+func (r Run) String() string { return fmt.Sprintf("Run %d (GOMAXPROCS=%d)", r.N, r.Procs) }
 
 // RunMain runs the package's main function (registered with ServeMain) as a
 // separate process, Runs times under each of Procs, and returns every run.

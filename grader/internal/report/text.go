@@ -48,11 +48,23 @@ func WriteText(w io.Writer, r *Report, o Options) error {
 			continue
 		}
 		expanded, first = true, e
+		var gated []string
 		for _, c := range e.Checks {
-			fmt.Fprintf(&b, "    %s %-10s %d/%d\n", p.status(c.Status), c.Name, c.Score, c.MaxScore)
+			fmt.Fprintf(&b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
+			if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
+				// Said once below, not once per check.
+				gated = append(gated, c.Name)
+				b.WriteString("  looks fine, not scored yet\n")
+				continue
+			}
+			b.WriteString("\n")
 			if c.Message != "" && c.Status != verdict.Pass {
 				b.WriteString(indentText(c.Message, "        "))
 			}
+		}
+		if len(gated) > 0 {
+			fmt.Fprintf(&b, "    %s(%s: %s; code that does not do the job yet earns no points)%s\n",
+				p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset)
 		}
 		for _, n := range e.Notices {
 			b.WriteString(indentText("Note: "+n, "    "))
@@ -64,8 +76,8 @@ func WriteText(w io.Writer, r *Report, o Options) error {
 	fmt.Fprintf(&b, "\n%s%d of %d exercises pass · %d/%d points%s\n", p.bold, r.Passed, len(r.Exercises), r.Score, r.MaxScore, p.reset)
 	switch {
 	case first != nil:
-		fmt.Fprintf(&b, "Next: fix %s/%s, then run `%s`. Stuck? `go run ./grader hint %s`\n",
-			"exercises", first.Exercise, r.rerun(first.Exercise), number(first.Exercise))
+		fmt.Fprintf(&b, "Next: fix %s/%s, then run `%s`. Stuck? `%s`\n",
+			"exercises", first.Exercise, r.rerun(first.Exercise), r.hint(first.Exercise))
 	case len(r.Exercises) > 0:
 		b.WriteString("Everything passes. Well done!\n")
 	}
@@ -78,6 +90,13 @@ func (r *Report) rerun(exercise string) string {
 		return "make test EX=" + number(exercise)
 	}
 	return r.Command + " test " + number(exercise)
+}
+
+func (r *Report) hint(exercise string) string {
+	if r.Command == "make test" {
+		return "make hint EX=" + number(exercise)
+	}
+	return r.Command + " hint " + number(exercise)
 }
 
 func number(exercise string) string {

@@ -77,6 +77,10 @@ func (r *Result) set(name string, s Status, msg string) {
 	}
 }
 
+// GatedPrefix starts the message of a check that found nothing wrong but is
+// not scored because behaviour or the rules do not pass yet.
+const GatedPrefix = "not scored until behaviour and rules pass:"
+
 // grade decides each check of a package whose tests ran.
 func (p *pkg) grade(r *Result) {
 	e := p.Exercise
@@ -143,7 +147,7 @@ func (p *pkg) grade(r *Result) {
 				continue
 			}
 			c.Status = Skip
-			c.Message = "Looks fine, but not scored until behaviour and rules pass: code that does not do the job earns no points."
+			c.Message = GatedPrefix + " code that does not do the job yet earns no points."
 		}
 	}
 }
