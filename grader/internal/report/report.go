@@ -5,8 +5,10 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
@@ -46,6 +48,34 @@ type Writer func(w io.Writer, r *Report, opts Options) error
 // Options are what some formats need beyond the report.
 type Options struct {
 	Color bool // text: ANSI colours
+	// Files names each exercise's file that students edit, by exercise
+	// name, relative to the repository's root with forward slashes
+	// (exercises/01-wait-for-hello/main.go). Classroom annotations point
+	// there when a message names no line of its own.
+	Files map[string]string
+	// Getenv reads the environment the platform set: GITHUB_OUTPUT,
+	// GITHUB_STEP_SUMMARY, Classroom 50's CLASSROOM, ASSIGNMENT, ...
+	// Nil means os.Getenv.
+	Getenv func(string) string
+	// OutDir is where formats that write files of their own (classroom50's
+	// result.json and release-body.md) put them; "" is the current folder.
+	OutDir string
+	// Now is the time a report is stamped with; nil means time.Now.
+	Now func() time.Time
+}
+
+func (o Options) getenv(key string) string {
+	if o.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return o.Getenv(key)
+}
+
+func (o Options) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
 }
 
 var writers = map[string]Writer{}
