@@ -4,16 +4,20 @@
 package grade
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"go/build"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	course "github.com/go-concurrency-lab/course"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
 	"github.com/go-concurrency-lab/course/grader/internal/run"
@@ -153,8 +157,24 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 			continue
 		}
 		if strings.HasSuffix(name, "_test.go") {
-			pkg.Drop = append(pkg.Drop, name)
+			if !hiddenName(e, name) {
+				// A file of the same name is replaced by the hidden one.
+				pkg.Drop = append(pkg.Drop, name)
+			}
 			in.Notices = append(in.Notices, fmt.Sprintf("%s/%s was left out: the grader runs only its own tests, so test files of yours do not count (nor can they break the grading).", rel, name))
+			continue
+		}
+		if ok, err := buildCtx.MatchFile(t.Dir, name); err == nil && !ok {
+			// A build constraint (//go:build ignore, !race) or a file name
+			// (_windows.go) leaves the file out: its code would not be
+			// what gets graded.
+			why := fmt.Sprintf("%s/%s is left out of the build by its build constraint or its file name", rel, name)
+			if name == e.File {
+				in.Missing = why + ", so the grader would not be grading your code. " +
+					"It is the file you edit for this exercise: remove the //go:build line (or restore the name)."
+				return in, pkg
+			}
+			in.Notices = append(in.Notices, why+": it was not graded.")
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(t.Dir, name))
@@ -163,11 +183,34 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 		}
 		sources = append(sources, rules.Source{Name: rel + "/" + name, Data: data})
 	}
+	// Hidden tests of a library exercise live in its external test package
+	// and import it by its path in the course: the folder under exercises/.
+	// Point that import at the folder actually graded (solutions/, a
+	// selftest copy), or the tests would grade the stub instead.
+	from := []byte(strconv.Quote(modulePath(course.ModFile) + "/exercises/" + e.Name))
+	to := []byte(strconv.Quote(in.ImportPath))
 	for _, h := range e.Hidden {
-		pkg.Add[h.Name] = h.Data
+		pkg.Add[h.Name] = bytes.ReplaceAll(h.Data, from, to)
 	}
 	in.Violations = rules.Check(e.Rules, sources)
 	return in, pkg
+}
+
+// buildCtx says which files a build takes. The "race" tag is set as a
+// -race build sets it, so that a file kept out of race builds is noticed.
+var buildCtx = func() build.Context {
+	c := build.Default
+	c.BuildTags = append(c.BuildTags, "race")
+	return c
+}()
+
+func hiddenName(e *catalog.Exercise, name string) bool {
+	for _, h := range e.Hidden {
+		if h.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
