@@ -46,6 +46,9 @@ type Plan struct {
 	Event func(testjson.Event)
 	// Stderr receives the go command's own messages; nil discards them.
 	Stderr io.Writer
+	// Overlay lays more files over the tree for the build, by absolute
+	// path: the contents, or nil to leave the file out (see run.Request).
+	Overlay map[string][]byte
 }
 
 // Outcome is what a grading run found.
@@ -79,7 +82,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		out.Race, out.RaceWhy = false, why
 	}
 
-	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey()}
+	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey(), Overlay: p.Overlay}
 	if p.Procs > 0 {
 		req.Env = append(req.Env, fmt.Sprintf("GOMAXPROCS=%d", p.Procs))
 	}
