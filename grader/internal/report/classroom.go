@@ -1,0 +1,345 @@
+package report
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+)
+
+func init() { register("classroom", writeClassroom) }
+
+// The classroom format feeds GitHub's classroom reporter action
+// (classroom-resources/autograding-grading-reporter@v1) from a plain `run:`
+// step of .github/workflows/classroom.yml.
+//
+// How points are laid out, and why. The reporter shows points twice, and
+// computes them two ways: its Points notice (what gets recorded) sums
+// tests[].score over all runners, while its console table gives each runner
+// passed/total × max_score. The two agree only when every test inside a
+// runner carries the same weight. A check is worth 1 to 4 points and is
+// passed or not as a whole, so each point of a check is one test of score 0
+// or 1 ("per-point tests"): passed tests = points earned, total tests =
+// points possible, and table and notice say the same.
+//
+// There is one runner per kind of check (build, behaviour, ordering, race,
+// leaks, rules, time: catalog.Checks). That list does not change when
+// exercises are added or an instructor grades a subset, so the workflow's
+// `runners:` and env lines never need editing, and the table still says
+// where the points went (behaviour 36/48, race 4/12, ...). Its runner
+// totals stay small, which also keeps the reporter's floating-point
+// passed/total × max_score free of rounding noise. build is worth nothing
+// (it is a precondition); its runner lists each exercise's compile result
+// first, so a build error is the first thing a student reads.
+//
+// Where it writes: with GITHUB_OUTPUT set (inside GitHub Actions), one line
+// <runner>=<base64 of the runner's JSON> per runner, plus result=<base64>
+// of a single runner holding every test, for workflows that want one
+// runner; stdout gets the text report and at most ten ::error annotations
+// on the student's files; GITHUB_STEP_SUMMARY, when set, gets a Markdown
+// summary. Without GITHUB_OUTPUT, stdout gets the single runner's JSON.
+
+// classroomRunner is the reporter's runner result, version 1.
+type classroomRunner struct {
+	Version  int             `json:"version"`
+	Status   string          `json:"status"`
+	MaxScore int             `json:"max_score"`
+	Tests    []classroomTest `json:"tests"`
+}
+
+// classroomTest is one test of a runner. Every field is always present:
+// a test without a score makes the reporter's total NaN.
+type classroomTest struct {
+	Name          string `json:"name"`
+	Status        string `json:"status"` // pass, fail or error
+	Score         int    `json:"score"`
+	Message       string `json:"message"`
+	TestCode      string `json:"test_code"`
+	Filename      string `json:"filename"`
+	LineNo        int    `json:"line_no"`
+	ExecutionTime string `json:"execution_time"`
+
+	weightless bool // stands for a check worth no points
+}
+
+// maxMessage bounds each test's message: every runner travels base64'd
+// through one environment variable, and Linux refuses a single variable
+// over 128 KiB.
+const maxMessage = 4000
+
+// classroomRunners lays the report out as one runner per kind of check, in
+// catalog.Checks order, and returns their ids beside them.
+func classroomRunners(r *Report, o Options) ([]string, []classroomRunner) {
+	ids := catalog.Checks
+	runners := make([]classroomRunner, len(ids))
+	for i, kind := range ids {
+		run := classroomRunner{Version: 1, Status: "pass", Tests: []classroomTest{}}
+		for _, e := range r.Exercises {
+			c := e.Check(kind)
+			if c == nil {
+				continue
+			}
+			run.MaxScore += c.MaxScore
+			run.Tests = append(run.Tests, pointTests(e, *c, o)...)
+		}
+		run.Status = worst(run.Tests)
+		if run.MaxScore > 0 {
+			// A test worth nothing would count in the table's passed/total
+			// but not in the notice's sum.
+			run.Tests = weighty(run.Tests)
+		}
+		if len(run.Tests) == 0 {
+			// An empty runner would make the table divide by zero.
+			run.Tests = append(run.Tests, classroomTest{Name: "no graded exercise has a " + kind + " check", Status: "pass", ExecutionTime: "0.00s", weightless: true})
+		}
+		runners[i] = run
+	}
+	return ids, runners
+}
+
+// allInOne is every test in one runner: the result output.
+func allInOne(runners []classroomRunner) classroomRunner {
+	one := classroomRunner{Version: 1, Status: "pass", Tests: []classroomTest{}}
+	for _, run := range runners {
+		one.MaxScore += run.MaxScore
+		one.Tests = append(one.Tests, weighty(run.Tests)...)
+		if run.Status == "error" || run.Status == "fail" && one.Status == "pass" {
+			one.Status = run.Status
+		}
+	}
+	if len(one.Tests) == 0 {
+		one.Tests = append(one.Tests, classroomTest{Name: "no exercise was graded", Status: "error", Message: "The grader graded no exercise.", ExecutionTime: "0.00s"})
+		one.Status = "error"
+	}
+	return one
+}
+
+// weighty leaves out the tests that stand for checks worth no points.
+func weighty(tests []classroomTest) []classroomTest {
+	var out []classroomTest
+	for _, t := range tests {
+		if !t.weightless {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func worst(tests []classroomTest) string {
+	status := "pass"
+	for _, t := range tests {
+		switch {
+		case t.Status == "error":
+			return "error"
+		case t.Status != "pass":
+			status = "fail"
+		}
+	}
+	return status
+}
+
+// pointTests turns one check into one test per point (one test of score 0
+// for a check worth nothing). The first carries the whole message; the
+// others refer to it.
+func pointTests(e verdict.Result, c verdict.Check, o Options) []classroomTest {
+	status := "fail"
+	switch c.Status {
+	case verdict.Pass:
+		status = "pass"
+	case verdict.Error:
+		status = "error"
+	}
+	file, line := locate(c.Message, o.Files[e.Exercise])
+	base := classroomTest{
+		Status:        status,
+		TestCode:      "go run ./grader test " + number(e.Exercise),
+		Filename:      file,
+		LineNo:        line,
+		ExecutionTime: "0.00s",
+		weightless:    c.MaxScore == 0,
+	}
+	n := max(c.MaxScore, 1)
+	tests := make([]classroomTest, n)
+	for i := range tests {
+		t := base
+		t.Name = e.Exercise + " " + c.Name
+		if n > 1 {
+			t.Name += fmt.Sprintf(", point %d of %d", i+1, n)
+		}
+		if status == "pass" && c.MaxScore > 0 {
+			t.Score = 1
+		}
+		switch {
+		case status == "pass":
+		case i == 0:
+			t.Message = clip(c.Message, maxMessage)
+		default:
+			t.Message = "Same as " + tests[0].Name + ": " + firstLine(c.Message)
+		}
+		tests[i] = t
+	}
+	tests[0].ExecutionTime = fmt.Sprintf("%.2fs", e.Seconds)
+	return tests
+}
+
+// location finds "path/file.go:12" in a message.
+var location = regexp.MustCompile(`([A-Za-z0-9_.\-/\\]+\.go):(\d+)`)
+
+// locate returns the first place in msg that is in a student's file (not a
+// hidden test), or else the exercise's own file with no line.
+func locate(msg, fallback string) (string, int) {
+	if !strings.Contains(msg, ".go:") {
+		return fallback, 0
+	}
+	for _, m := range location.FindAllStringSubmatch(clip(msg, maxMessage), -1) {
+		file := strings.TrimPrefix(strings.ReplaceAll(m[1], `\`, "/"), "./")
+		line, _ := strconv.Atoi(m[2])
+		switch {
+		case strings.HasSuffix(file, "_test.go"):
+			continue
+		case !strings.Contains(file, "/"):
+			// A bare file name: the student's file if it is theirs.
+			if fallback != "" && path.Base(fallback) == file {
+				return fallback, line
+			}
+			continue
+		}
+		return file, line
+	}
+	return fallback, 0
+}
+
+func writeClassroom(w io.Writer, r *Report, o Options) error {
+	ids, runners := classroomRunners(r, o)
+	out := o.getenv("GITHUB_OUTPUT")
+	if out == "" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(allInOne(runners))
+	}
+	var lines strings.Builder
+	for i, id := range ids {
+		lines.WriteString(id + "=" + encodeRunner(runners[i]) + "\n")
+	}
+	lines.WriteString("result=" + encodeRunner(allInOne(runners)) + "\n")
+	if err := appendFile(out, lines.String()); err != nil {
+		return fmt.Errorf("writing the step's outputs: %w", err)
+	}
+	if path := o.getenv("GITHUB_STEP_SUMMARY"); path != "" {
+		if err := appendFile(path, stepSummary(r, o)); err != nil {
+			return fmt.Errorf("writing the job summary: %w", err)
+		}
+	}
+	bw := bufio.NewWriter(w)
+	if err := WriteText(bw, r, Options{}); err != nil {
+		return err
+	}
+	for _, a := range annotations(r, o, 10) {
+		bw.WriteString(a + "\n")
+	}
+	return bw.Flush()
+}
+
+func encodeRunner(run classroomRunner) string {
+	data, err := json.Marshal(run)
+	if err != nil {
+		panic(err) // plain structs of strings and ints always marshal
+	}
+	return base64.StdEncoding.EncodeToString(data)
+}
+
+func appendFile(path, text string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// annotations returns up to limit ::error workflow commands for the checks
+// that did not pass, most useful first: one per exercise before any
+// exercise's second, each exercise's in check order (so a build error comes
+// before what it kept from running). Checks merely not scored yet (skip)
+// get none: their exercise's failing check says why.
+func annotations(r *Report, o Options, limit int) []string {
+	var perExercise [][]string
+	for _, e := range r.Exercises {
+		var list []string
+		for _, c := range e.Checks {
+			if c.Status != verdict.Fail && c.Status != verdict.Error {
+				continue
+			}
+			file, line := locate(c.Message, o.Files[e.Exercise])
+			var props []string
+			if file != "" {
+				props = append(props, "file="+escapeProperty(file))
+				if line > 0 {
+					props = append(props, "line="+strconv.Itoa(line))
+				}
+			}
+			title := fmt.Sprintf("%s: %s (%d/%d)", e.Exercise, c.Name, c.Score, c.MaxScore)
+			props = append(props, "title="+escapeProperty(title))
+			list = append(list, "::error "+strings.Join(props, ",")+"::"+escapeData(clip(c.Message, maxMessage)))
+		}
+		if len(list) > 0 {
+			perExercise = append(perExercise, list)
+		}
+	}
+	var out []string
+	for round := 0; len(out) < limit; round++ {
+		added := false
+		for _, list := range perExercise {
+			if round < len(list) && len(out) < limit {
+				out = append(out, list[round])
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	return out
+}
+
+// escapeData escapes a workflow command's message: %, CR and LF.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value: what
+// escapeData does, and : and , too.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// clip shortens s to at most n bytes, on a rune boundary, saying so.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - 40
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "\n... (cut short; run the grader to see it all)"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}

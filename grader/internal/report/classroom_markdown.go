@@ -1,0 +1,107 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+)
+
+// maxMarkdown keeps a Markdown summary under GitHub's 1 MiB per step
+// summary, with room to spare for what else the step writes.
+const maxMarkdown = 900 << 10
+
+var markdownMarks = map[verdict.Status]string{
+	verdict.Pass:  "✅",
+	verdict.Fail:  "❌",
+	verdict.Error: "⚠️",
+	verdict.Skip:  "⏸️",
+}
+
+var checkWords = map[verdict.Status]string{
+	verdict.Pass:  "pass",
+	verdict.Fail:  "fail",
+	verdict.Error: "error",
+	verdict.Skip:  "not scored yet",
+}
+
+// markdownSummary renders the report for a student reading it on GitHub
+// (the job summary, a release body): a table of the exercises, then each
+// exercise that does not pass with its checks and their messages.
+func markdownSummary(r *Report, title string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n", title)
+	fmt.Fprintf(&b, "**%d/%d points** · %d of %d exercises pass\n\n", r.Score, r.MaxScore, r.Passed, len(r.Exercises))
+	if !r.Race && r.RaceWhy != "" {
+		fmt.Fprintf(&b, "> [!WARNING]\n> The race detector could not run: %s. No exercise with a race check can pass without it.\n\n", cell(r.RaceWhy))
+	}
+	b.WriteString("| | exercise | points |\n|---|---|---:|\n")
+	for _, e := range r.Exercises {
+		fmt.Fprintf(&b, "| %s | %s — %s | %d/%d |\n", markdownMarks[e.Status], e.Exercise, cell(e.Title), e.Score, e.MaxScore)
+	}
+	b.WriteString("\n")
+
+	left := 0
+	for _, e := range r.Exercises {
+		if e.Status == verdict.Pass {
+			continue
+		}
+		if b.Len() > maxMarkdown {
+			left++
+			continue
+		}
+		fmt.Fprintf(&b, "### %s %s: %d/%d\n\n", markdownMarks[e.Status], e.Exercise, e.Score, e.MaxScore)
+		b.WriteString("| check | result | points |\n|---|---|---:|\n")
+		for _, c := range e.Checks {
+			fmt.Fprintf(&b, "| %s | %s %s | %d/%d |\n", c.Name, markdownMarks[c.Status], checkWords[c.Status], c.Score, c.MaxScore)
+		}
+		b.WriteString("\n")
+		for _, c := range e.Checks {
+			if c.Status == verdict.Pass || c.Message == "" {
+				continue
+			}
+			if c.Status == verdict.Skip && strings.HasPrefix(c.Message, "Looks fine, but not scored") {
+				continue // said once below
+			}
+			fmt.Fprintf(&b, "**%s**\n\n%s\n", c.Name, fence(clip(c.Message, maxMessage)))
+		}
+		if gated(e) {
+			b.WriteString("Checks marked ⏸️ look fine, but are not scored until behaviour and rules pass: code that does not do the job earns no points.\n\n")
+		}
+		for _, n := range e.Notices {
+			fmt.Fprintf(&b, "> %s\n\n", strings.ReplaceAll(strings.TrimSpace(n), "\n", "\n> "))
+		}
+		fmt.Fprintf(&b, "Run `go run ./grader test %s` (or `make test EX=%s`) to see this on your machine.\n\n", number(e.Exercise), number(e.Exercise))
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "*%d more exercises do not pass yet; they were left out to keep this page short.*\n", left)
+	}
+	return b.String()
+}
+
+func gated(e verdict.Result) bool {
+	for _, c := range e.Checks {
+		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, "Looks fine, but not scored") {
+			return true
+		}
+	}
+	return false
+}
+
+// fence puts text in a code block whose fence no line of the text can close.
+func fence(text string) string {
+	f := "```"
+	for strings.Contains(text, f) {
+		f += "`"
+	}
+	return f + "text\n" + strings.TrimRight(text, "\n") + "\n" + f + "\n"
+}
+
+// cell makes text safe inside one cell of a Markdown table.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\r", " ", "\n", " ").Replace(s)
+}
+
+func stepSummary(r *Report, _ Options) string {
+	return markdownSummary(r, "Go Concurrency Lab: autograding")
+}
