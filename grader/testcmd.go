@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	course "github.com/go-concurrency-lab/course"
@@ -88,6 +89,9 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		rep.Command = "make test"
 	}
 	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}}
+	for _, ex := range cat.Exercises {
+		opts.Exercises = append(opts.Exercises, ex.Name)
+	}
 	for _, ex := range exercises {
 		if rel, err := filepath.Rel(root, filepath.Join(base, ex.Name, ex.File)); err == nil {
 			opts.Files[ex.Name] = filepath.ToSlash(rel)
@@ -147,7 +151,11 @@ func pristineModule(root string) (mod, sum []byte, notices []string) {
 	}
 	treeSum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
 	if !bytes.Equal(tree, course.ModFile) || !bytes.Equal(treeSum, course.SumFile) {
-		notices = append(notices, "go.mod or go.sum differs from the course's: your code was built with the course's module files, as it will be by the classroom's grader.")
+		what := "go.mod or go.sum differs from the course's"
+		if changes := grade.ModuleChanges(tree, course.ModFile); len(changes) > 0 {
+			what = strings.Join(changes, ", ")
+		}
+		notices = append(notices, what+": your code was built with the course's module files, as it will be by the classroom's grader.")
 	}
 	return course.ModFile, course.SumFile, notices
 }

@@ -9,10 +9,10 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -31,15 +31,18 @@ func init() { register("classroom", writeClassroom) }
 // or 1 ("per-point tests"): passed tests = points earned, total tests =
 // points possible, and table and notice say the same.
 //
-// There is one runner per kind of check (build, behaviour, ordering, race,
-// leaks, rules, time: catalog.Checks). That list does not change when
-// exercises are added or an instructor grades a subset, so the workflow's
-// `runners:` and env lines never need editing, and the table still says
-// where the points went (behaviour 36/48, race 4/12, ...). Its runner
-// totals stay small, which also keeps the reporter's floating-point
-// passed/total × max_score free of rounding noise. build is worth nothing
-// (it is a precondition); its runner lists each exercise's compile result
-// first, so a build error is the first thing a student reads.
+// There is one runner per exercise (ex01, ex02, ...), so the table is the
+// student's scoreboard, one row per exercise. It also keeps the table
+// exact: the reporter computes passed/total × max_score in floating point,
+// which for totals up to 21 always gives back the whole number (10 points:
+// 7/10×10 = 7), but not for larger ones (13/46×46 = 12.999999999999998), so
+// one runner for the whole course, or per kind of check, would print noise.
+// The runner list in the workflow is generated from the catalog (see
+// docs/classroom.md); every exercise of the course gets its output, graded
+// or not, so a workflow that lists them all works for any subset graded.
+// build is worth nothing, and a test worth nothing would count in the
+// table's passed/total but not in the notice; so the build check is left
+// out of the runner and a build error is carried by the checks it stopped.
 //
 // Where it writes: with GITHUB_OUTPUT set (inside GitHub Actions), one line
 // <runner>=<base64 of the runner's JSON> per runner, plus result=<base64>
@@ -76,20 +79,61 @@ type classroomTest struct {
 // over 128 KiB.
 const maxMessage = 4000
 
-// classroomRunners lays the report out as one runner per kind of check, in
-// catalog.Checks order, and returns their ids beside them.
+// RunnerID is the reporter's runner id for an exercise: "ex" and its
+// number ("ex01"). The reporter wants runner ids of letters and digits; the
+// workflow reads each from the env var <ID upper-cased>_RESULTS.
+func RunnerID(exercise string) string { return "ex" + number(exercise) }
+
+// classroomRunners lays the report out as one runner per exercise of the
+// course, in course order, and returns their ids beside them. An exercise
+// of the course that was not graded in this run still gets its runner,
+// worth nothing, so that the workflow's runners never lack their input.
 func classroomRunners(r *Report, o Options) ([]string, []classroomRunner) {
-	ids := catalog.Checks
-	runners := make([]classroomRunner, len(ids))
-	for i, kind := range ids {
-		run := classroomRunner{Version: 1, Status: "pass", Tests: []classroomTest{}}
+	names := o.Exercises
+	if names == nil {
 		for _, e := range r.Exercises {
-			c := e.Check(kind)
-			if c == nil {
-				continue
+			names = append(names, e.Exercise)
+		}
+	}
+	graded := map[string]verdict.Result{}
+	for _, e := range r.Exercises {
+		graded[e.Exercise] = e
+		if !slices.Contains(names, e.Exercise) {
+			names = append(names, e.Exercise)
+		}
+	}
+	var ids []string
+	var runners []classroomRunner
+	for _, name := range names {
+		ids = append(ids, RunnerID(name))
+		e, ok := graded[name]
+		if !ok {
+			runners = append(runners, classroomRunner{Version: 1, Status: "pass", Tests: []classroomTest{{
+				Name: name + " was not graded in this run", Status: "pass", ExecutionTime: "0.00s", weightless: true,
+			}}})
+			continue
+		}
+		run := classroomRunner{Version: 1, MaxScore: e.MaxScore, Tests: []classroomTest{}}
+		blocked := e.Check("build")
+		if blocked != nil && blocked.Status != verdict.Error {
+			blocked = nil
+		}
+		said := ""
+		for _, c := range e.Checks {
+			if blocked != nil && c.Status == verdict.Skip && c.MaxScore > 0 {
+				// What kept the check from running is the build error: say
+				// so (once), since the runner leaves the weightless build
+				// check out.
+				c.Status, c.Message = verdict.Error, blocked.Message
+				if said != "" {
+					c.Message = "Not checked: the code does not build yet (see " + said + ")."
+				}
 			}
-			run.MaxScore += c.MaxScore
-			run.Tests = append(run.Tests, pointTests(e, *c, o)...)
+			tests := pointTests(e, c, o)
+			if c.Status == verdict.Error && said == "" && c.MaxScore > 0 {
+				said = tests[0].Name
+			}
+			run.Tests = append(run.Tests, tests...)
 		}
 		run.Status = worst(run.Tests)
 		if run.MaxScore > 0 {
@@ -97,11 +141,7 @@ func classroomRunners(r *Report, o Options) ([]string, []classroomRunner) {
 			// but not in the notice's sum.
 			run.Tests = weighty(run.Tests)
 		}
-		if len(run.Tests) == 0 {
-			// An empty runner would make the table divide by zero.
-			run.Tests = append(run.Tests, classroomTest{Name: "no graded exercise has a " + kind + " check", Status: "pass", ExecutionTime: "0.00s", weightless: true})
-		}
-		runners[i] = run
+		runners = append(runners, run)
 	}
 	return ids, runners
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -135,15 +137,20 @@ func runClassroom(t *testing.T, r *Report) (stdout, outputs, summary string) {
 	return out.String(), strings.TrimPrefix(string(o), "earlier=1\n"), string(s)
 }
 
-// runnerIDs are the runners the workflow names (checked against the
-// workflow itself in TestClassroomWorkflow).
-var runnerIDs = catalog.Checks
+// runnerIDs are the runners of a report's exercises.
+func runnerIDs(r *Report) []string {
+	var ids []string
+	for _, e := range r.Exercises {
+		ids = append(ids, RunnerID(e.Exercise))
+	}
+	return ids
+}
 
 func TestClassroomPoints(t *testing.T) {
 	for name, r := range fixtures() {
 		t.Run(name, func(t *testing.T) {
 			_, outputs, _ := runClassroom(t, r)
-			v := readReporter(t, outputs, runnerIDs)
+			v := readReporter(t, outputs, runnerIDs(r))
 			if v.Notice != r.Score || v.NoticeMax != r.MaxScore {
 				t.Errorf("notice: Points %d/%d, want %d/%d", v.Notice, v.NoticeMax, r.Score, r.MaxScore)
 			}
@@ -166,10 +173,14 @@ func TestClassroomPoints(t *testing.T) {
 		})
 	}
 	t.Run("solved: full points, every runner passes", func(t *testing.T) {
-		_, outputs, _ := runClassroom(t, solved())
-		v := readReporter(t, outputs, runnerIDs)
+		r := solved()
+		_, outputs, _ := runClassroom(t, r)
+		v := readReporter(t, outputs, runnerIDs(r))
 		if v.Notice != 18 || v.NoticeMax != 18 {
 			t.Errorf("Points %d/%d, want 18/18", v.Notice, v.NoticeMax)
+		}
+		if v.Table["ex01"] != 10 || v.Table["ex07"] != 8 {
+			t.Errorf("table %v, want ex01 10, ex07 8", v.Table)
 		}
 		for id, s := range v.Statuses {
 			if s != "pass" {
@@ -178,101 +189,154 @@ func TestClassroomPoints(t *testing.T) {
 		}
 	})
 	t.Run("stubs: zero points", func(t *testing.T) {
-		_, outputs, _ := runClassroom(t, stubs())
-		v := readReporter(t, outputs, runnerIDs)
+		r := stubs()
+		_, outputs, _ := runClassroom(t, r)
+		v := readReporter(t, outputs, runnerIDs(r))
 		if v.Notice != 0 || v.NoticeMax != 18 {
 			t.Errorf("Points %d/%d, want 0/18", v.Notice, v.NoticeMax)
 		}
-		if v.Statuses["behaviour"] != "fail" {
-			t.Errorf("behaviour runner %s, want fail", v.Statuses["behaviour"])
+		if v.Statuses["ex01"] != "fail" || v.Statuses["ex07"] != "fail" {
+			t.Errorf("statuses %v, want fail", v.Statuses)
 		}
 	})
 	t.Run("no race detector: an error of the environment", func(t *testing.T) {
-		_, outputs, _ := runClassroom(t, noRace())
-		v := readReporter(t, outputs, runnerIDs)
-		if v.Statuses["race"] != "error" || v.Statuses["behaviour"] != "pass" {
-			t.Errorf("statuses %v: want race error, behaviour pass", v.Statuses)
+		r := noRace()
+		_, outputs, _ := runClassroom(t, r)
+		v := readReporter(t, outputs, runnerIDs(r))
+		if v.Statuses["ex01"] != "error" || v.Notice != 15 {
+			t.Errorf("statuses %v, %d points: want error, 15 points", v.Statuses, v.Notice)
 		}
 	})
-	t.Run("build error first, at the student's line", func(t *testing.T) {
-		_, outputs, _ := runClassroom(t, broken())
-		v := readReporter(t, outputs, runnerIDs)
-		first := v.Runners["build"]["tests"].([]any)[0].(map[string]any)
-		if first["status"] != "error" || first["filename"] != "exercises/01-wait-for-hello/main.go" || first["line_no"] != 9.0 {
-			t.Errorf("build test: %v", first)
+	t.Run("build error, at the student's line, said once", func(t *testing.T) {
+		r := broken()
+		_, outputs, _ := runClassroom(t, r)
+		v := readReporter(t, outputs, runnerIDs(r))
+		tests := v.Runners["ex01"]["tests"].([]any)
+		first := tests[0].(map[string]any)
+		if first["status"] != "error" || first["filename"] != "exercises/01-wait-for-hello/main.go" || first["line_no"] != 9.0 ||
+			!strings.Contains(first["message"].(string), "undefined: wg") {
+			t.Errorf("first test: %v", first)
+		}
+		for _, x := range tests[1:] {
+			if m := x.(map[string]any)["message"].(string); strings.Contains(m, "undefined: wg") {
+				t.Errorf("the build error is repeated: %q", m)
+			}
 		}
 		if v.Notice != 6 {
 			t.Errorf("Points %d, want 6 (07's behaviour, leaks and time)", v.Notice)
+		}
+	})
+	t.Run("every exercise of the course gets a runner", func(t *testing.T) {
+		r := solved()
+		dir := t.TempDir()
+		env := map[string]string{"GITHUB_OUTPUT": filepath.Join(dir, "output")}
+		o := testOptions(env)
+		o.Exercises = []string{"01-wait-for-hello", "02-the-hammer", "07-safe-cache"}
+		if err := writeClassroom(&bytes.Buffer{}, r, o); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(env["GITHUB_OUTPUT"])
+		v := readReporter(t, string(data), []string{"ex01", "ex02", "ex07"})
+		if v.Notice != 18 || v.NoticeMax != 18 || v.Statuses["ex02"] != "pass" {
+			t.Errorf("Points %d/%d, ex02 %s: want 18/18, pass", v.Notice, v.NoticeMax, v.Statuses["ex02"])
 		}
 	})
 }
 
 // TestClassroomTableExact: in every runner, the reporter's floating-point
 // passed/total × max_score must print as the whole number the notice
-// counts, for any score a runner can reach. One runner per check kind
-// keeps totals small; this holds them to it, for the course's own catalog.
+// counts, for any score the runner can reach. One runner per exercise keeps
+// totals small; this holds the course's exercises to it.
 func TestClassroomTableExact(t *testing.T) {
 	cat, err := loadCourseCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	totals := map[string]int{}
 	for _, e := range cat {
-		for c, p := range e.Points {
-			totals[c] += p
-		}
-	}
-	for c, total := range totals {
+		total := e.MaxScore()
 		for passed := 0; passed <= total; passed++ {
 			if got := float64(passed) / float64(total) * float64(total); got != float64(passed) {
-				t.Errorf("runner %s (%d points): %d passed shows as %v in the reporter's table", c, total, passed, got)
+				t.Errorf("%s (%d points): %d points would show as %v in the reporter's table; pick another total (any up to 21 is safe)", e.Name, total, passed, got)
 			}
 		}
 	}
 }
 
-var workflowFile = filepath.Join("..", "..", "..", ".github", "workflows", "classroom.yml")
+var (
+	workflowFile = filepath.Join("..", "..", "..", ".github", "workflows", "classroom.yml")
+	update       = flag.Bool("update", false, "rewrite the reporter step of classroom.yml from the catalog")
+)
 
-// TestClassroomWorkflow reads .github/workflows/classroom.yml: the
-// reporter's runners are the format's, each reads <ID>_RESULTS from the
-// grading step's output of that name, and the grading step runs the
-// classroom format.
+const (
+	generatedBegin = "      # BEGIN reporter step, generated from the catalog by\n"
+	generatedEnd   = "      # END reporter step\n"
+)
+
+// reporterStep is the workflow's reporter step for the course's exercises.
+func reporterStep(stepID string, exercises []*catalog.Exercise) string {
+	var b strings.Builder
+	b.WriteString(generatedBegin)
+	b.WriteString("      #   go test ./grader/internal/report -run TestClassroomWorkflow -update\n")
+	b.WriteString("      - name: Autograding Reporter\n")
+	b.WriteString("        uses: classroom-resources/autograding-grading-reporter@v1\n")
+	b.WriteString("        env:\n")
+	var ids []string
+	for _, e := range exercises {
+		id := RunnerID(e.Name)
+		ids = append(ids, id)
+		fmt.Fprintf(&b, "          %s_RESULTS: \"${{ steps.%s.outputs.%s }}\"\n", strings.ToUpper(id), stepID, id)
+	}
+	b.WriteString("        with:\n")
+	fmt.Fprintf(&b, "          runners: %s\n", strings.Join(ids, ","))
+	b.WriteString(generatedEnd)
+	return b.String()
+}
+
+// TestClassroomWorkflow checks .github/workflows/classroom.yml: its shape is
+// the one classroom autograding expects, the grading step runs the
+// classroom format, and the reporter step lists one runner per exercise of
+// the catalog, each reading <ID>_RESULTS from the grading step's output of
+// that name. -update rewrites the reporter step after exercises change.
 func TestClassroomWorkflow(t *testing.T) {
 	data, err := os.ReadFile(workflowFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wf := string(data)
-	m := regexp.MustCompile(`(?m)^\s+runners:\s*(\S+)\s*$`).FindStringSubmatch(wf)
-	if m == nil {
-		t.Fatal("classroom.yml: no runners: input")
-	}
-	if got, want := m[1], strings.Join(runnerIDs, ","); got != want {
-		t.Errorf("runners: %s, want %s", got, want)
-	}
-	step := regexp.MustCompile(`(?m)^\s+(?:- )?id:\s*(\S+)\s*$`).FindStringSubmatch(wf)
-	if step == nil {
-		t.Fatal("classroom.yml: the grading step has no id")
-	}
-	for _, id := range runnerIDs {
-		want := regexp.MustCompile(`(?m)^\s+` + strings.ToUpper(id) + `_RESULTS:\s*"?\$\{\{\s*steps\.` + step[1] + `\.outputs\.` + id + `\s*\}\}"?\s*$`)
-		if !want.MatchString(wf) {
-			t.Errorf("classroom.yml: no env line %s_RESULTS: ${{ steps.%s.outputs.%s }}", strings.ToUpper(id), step[1], id)
-		}
-	}
-	if !strings.Contains(wf, `grader" test -format classroom`) {
-		t.Error("classroom.yml does not run `grader test -format classroom`")
-	}
 	for _, want := range []string{
 		"name: Autograding Tests", "checks: write", "actions: read", "contents: read",
 		"run-autograding-tests:", "runs-on: ubuntu-latest", "if: github.actor != 'github-classroom[bot]'",
 		"go-version-file: go.mod", "classroom-resources/autograding-grading-reporter@v1",
-		"repository_dispatch", "workflow_dispatch", "push",
+		"repository_dispatch:", "workflow_dispatch:", "push:", `grader" test -format classroom`,
 	} {
 		if !strings.Contains(wf, want) {
 			t.Errorf("classroom.yml lacks %q", want)
 		}
 	}
+	step := regexp.MustCompile(`(?m)^\s+id:\s*(\S+)\s*$`).FindStringSubmatch(wf)
+	if step == nil {
+		t.Fatal("classroom.yml: the grading step has no id")
+	}
+	cat, err := loadCourseCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin, end := strings.Index(wf, generatedBegin), strings.Index(wf, generatedEnd)
+	if begin < 0 || end < begin {
+		t.Fatal("classroom.yml: the generated reporter step's markers are missing")
+	}
+	got, want := wf[begin:end+len(generatedEnd)], reporterStep(step[1], cat)
+	if got == want {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(workflowFile, []byte(wf[:begin]+want+wf[end+len(generatedEnd):]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("classroom.yml's reporter step does not list the course's exercises; run\n"+
+		"  go test ./grader/internal/report -run TestClassroomWorkflow -update\nwant:\n%s", want)
 }
 
 func TestAnnotations(t *testing.T) {

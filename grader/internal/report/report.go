@@ -53,6 +53,10 @@ type Options struct {
 	// (exercises/01-wait-for-hello/main.go). Classroom annotations point
 	// there when a message names no line of its own.
 	Files map[string]string
+	// Exercises names every exercise of the course, graded in this run or
+	// not: the classroom format gives each its runner. Nil means the
+	// report's own.
+	Exercises []string
 	// Getenv reads the environment the platform set: GITHUB_OUTPUT,
 	// GITHUB_STEP_SUMMARY, Classroom 50's CLASSROOM, ASSIGNMENT, ...
 	// Nil means os.Getenv.
