@@ -1,0 +1,274 @@
+// Package handout knows the course as students receive it: which files of
+// the instructor's checkout belong to the repository, which of them stay
+// with the instructor (the solutions, the instructor's tools), and what
+// takes the place of the hidden tests when they are kept private.
+//
+// The template command writes a handout; the review command compares a
+// student's checkout with one, so both read the same rules here.
+package handout
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// instructorOnly are files of the course that students never get: they
+// need the solutions, or they are the instructor's own tools.
+var instructorOnly = []string{
+	"solutions/",
+	"docs/instructors.md",
+	".github/workflows/review.yml",
+	".github/workflows/ci.yml", // the maintainers' CI runs selftest over solutions/
+}
+
+// HiddenDir is the folder of the hidden archives.
+const HiddenDir = "grader/hidden"
+
+// Omitted reports whether the file at rel (slash-separated, relative to
+// the course's root) stays out of the handout. With noHidden, the hidden
+// archives stay out too.
+func Omitted(rel string, noHidden bool) bool {
+	for _, p := range instructorOnly {
+		if rel == p || strings.HasSuffix(p, "/") && strings.HasPrefix(rel, p) {
+			return true
+		}
+	}
+	return noHidden && path.Dir(rel) == HiddenDir && strings.HasSuffix(rel, ".txtar")
+}
+
+// MayBeMissing reports whether a student's checkout may lack rel without
+// that being a change of theirs: an instructor-only file, or a hidden
+// archive of a course that keeps them private.
+func MayBeMissing(rel string) bool { return Omitted(rel, true) }
+
+// Private holds the files that take the place of the hidden archives in a
+// handout without them (template -no-hidden), by path: the hidden package
+// then embeds no archive, and tells whoever runs the grader why.
+var Private = map[string][]byte{
+	HiddenDir + "/hidden.go": []byte(`// Package hidden would embed the hidden archives of the course. Your
+// instructor keeps them private: the grade that counts is computed with
+// them, on the instructor's side.
+package hidden
+
+import (
+	"errors"
+	"io/fs"
+)
+
+// FS holds no archive: reading it explains why.
+var FS fs.FS = private{}
+
+// ErrPrivate says that the hidden tests are not part of this repository.
+var ErrPrivate = errors.New("the hidden tests of this course are private: your instructor grades with them, " +
+	"so this copy of the grader cannot grade your code (see grader/hidden/README.md; " +
+	"with a folder of hidden archives, run the grader with -hidden DIR)")
+
+type private struct{}
+
+func (private) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: ErrPrivate}
+}
+
+func (private) Glob(pattern string) ([]string, error) { return nil, ErrPrivate }
+`),
+	HiddenDir + "/README.md": []byte(`# Hidden tests: private
+
+The hidden tests of this course are kept private by your instructor, so the
+grader in this repository cannot grade your code on its own: your work is
+graded with the instructor's copy of the tests.
+
+Write your code in exercises/, build it with ` + "`go build ./...`" + ` and
+` + "`go vet ./...`" + `, and test it as the exercise's README describes. If your
+instructor gave you a folder of hidden archives, grade with
+` + "`go run ./grader test -hidden DIR`" + `.
+`),
+}
+
+// Files lists the files of the course checkout at root, relative and
+// slash-separated, sorted: the files git tracks when root is a git
+// checkout, every file otherwise. Either way .git, the grader's own
+// .grader folder and nested modules (student checkouts kept inside the
+// course's folder, say) are left out.
+func Files(root string) ([]string, error) {
+	if files, ok := gitFiles(root); ok {
+		return files, nil
+	}
+	return Walk(root)
+}
+
+// Walk lists every file under root, relative and slash-separated, sorted,
+// skipping .git, .grader and folders below root that hold a go.mod or a
+// .git of their own.
+func Walk(root string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil // an unreadable folder: report what can be read
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if p == root {
+				return nil
+			}
+			if d.Name() == ".git" || rel == ".grader" {
+				return filepath.SkipDir
+			}
+			for _, marker := range []string{"go.mod", ".git"} {
+				if _, err := os.Lstat(filepath.Join(p, marker)); err == nil {
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		}
+		if d.Type().IsRegular() || d.Type()&os.ModeSymlink != 0 {
+			files = append(files, rel)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+// gitFiles lists the files git tracks under root, when root is the top of
+// a git checkout and git is installed.
+func gitFiles(root string) ([]string, bool) {
+	if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {
+		return nil, false
+	}
+	cmd := exec.Command("git", "-C", root, "ls-files", "-z")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, false
+	}
+	var files []string
+	for _, f := range strings.Split(string(out), "\x00") {
+		if f == "" || strings.HasPrefix(f, ".grader/") {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f))); err != nil {
+			continue // deleted in the working tree
+		}
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	return files, true
+}
+
+// Write writes the handout of the course at root into out, which must be
+// empty or not exist yet. It returns the files written.
+func Write(root, out string, noHidden bool) ([]string, error) {
+	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("%s is not empty: write the template into a new folder", out)
+	}
+	files, err := Files(root)
+	if err != nil {
+		return nil, fmt.Errorf("listing the course's files: %w", err)
+	}
+	absOut, _ := filepath.Abs(out)
+	var written []string
+	for _, rel := range files {
+		if Omitted(rel, noHidden) || noHidden && Private[rel] != nil {
+			continue
+		}
+		src := filepath.Join(root, filepath.FromSlash(rel))
+		if inside(src, absOut) {
+			continue
+		}
+		if err := copyFile(src, filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+			return nil, err
+		}
+		written = append(written, rel)
+	}
+	if noHidden {
+		for rel, data := range Private {
+			if err := writeFile(filepath.Join(out, filepath.FromSlash(rel)), data, 0o644); err != nil {
+				return nil, err
+			}
+			written = append(written, rel)
+		}
+	}
+	sort.Strings(written)
+	return written, nil
+}
+
+func inside(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func copyFile(src, dst string) error {
+	st, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return writeFile(dst, data, st.Mode().Perm())
+}
+
+func writeFile(dst string, data []byte, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, perm)
+}
+
+// Hash returns a digest of a file's contents with line endings made
+// uniform, so that a checkout on Windows (git's autocrlf) is not a change.
+func Hash(r io.Reader) (string, error) {
+	h := sha256.New()
+	buf := make([]byte, 64<<10)
+	pendingCR := false
+	for {
+		n, err := r.Read(buf)
+		chunk := buf[:n]
+		if pendingCR && (len(chunk) == 0 || chunk[0] != '\n') {
+			h.Write([]byte{'\r'})
+		}
+		pendingCR = false
+		if len(chunk) > 0 && chunk[len(chunk)-1] == '\r' {
+			chunk, pendingCR = chunk[:len(chunk)-1], true
+		}
+		h.Write(bytes.ReplaceAll(chunk, []byte("\r\n"), []byte("\n")))
+		if err == io.EOF {
+			if pendingCR {
+				h.Write([]byte{'\r'})
+			}
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+}
+
+// HashFile is Hash of a file's contents.
+func HashFile(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return Hash(f)
+}
+
+// HashBytes is Hash of data.
+func HashBytes(data []byte) string {
+	s, _ := Hash(bytes.NewReader(data))
+	return s
+}

@@ -1,0 +1,379 @@
+// Package review grades a folder of student checkouts the instructor's
+// way: with the instructor's hidden tests, the course's go.mod and go.sum,
+// and pristine copies of the packages the hidden tests import, laid over
+// each checkout, so nothing a student changed outside their exercises
+// counts. What they changed is flagged instead, and submissions that are
+// the same code under other names are reported side by side.
+//
+// The result is a Gradebook, written as CSV, Markdown or JSON; JSON
+// gradebooks of parts of a class merge into one.
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/grade"
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+)
+
+// Gradebook is the review of a class.
+type Gradebook struct {
+	Exercises []Column  `json:"exercises"`
+	Students  []Student `json:"students"`
+	// Similar lists groups of students whose code for an exercise is the
+	// same once names and formatting are set aside.
+	Similar []Similar `json:"similar,omitempty"`
+	// Reference holds the fingerprints of each exercise's stub and
+	// reference solution, for Similar (and for merging gradebooks).
+	Reference map[string]Prints `json:"reference,omitempty"`
+}
+
+// Column is one exercise of the gradebook.
+type Column struct {
+	Name     string `json:"name"`
+	MaxScore int    `json:"max_score"`
+}
+
+// Prints are the fingerprints of an exercise's stub and solution.
+type Prints struct {
+	Stub     string `json:"stub,omitempty"`
+	Solution string `json:"solution,omitempty"`
+}
+
+// Student is one graded checkout.
+type Student struct {
+	Name     string  `json:"student"`
+	Dir      string  `json:"dir"`
+	Score    int     `json:"score"`
+	MaxScore int     `json:"max_score"`
+	Flags    []Flag  `json:"flags,omitempty"`
+	Grades   []Grade `json:"exercises"`
+	// Error says why the student could not be graded at all (the score
+	// is then 0): a folder that is not there, a run that would not end.
+	Error   string  `json:"error,omitempty"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Grade is one exercise of one student.
+type Grade struct {
+	Name     string         `json:"name"`
+	Status   verdict.Status `json:"status"`
+	Score    int            `json:"score"`
+	MaxScore int            `json:"max_score"`
+	Failures []Failure      `json:"failures,omitempty"`
+	// Fingerprint identifies the code once names, comments and formatting
+	// are set aside; "" when there is no code or it does not parse.
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Failure is a check that did not pass, with the grader's message.
+type Failure struct {
+	Check   string         `json:"check"`
+	Status  verdict.Status `json:"status"`
+	Message string         `json:"message,omitempty"`
+}
+
+// Flag is something the instructor should look at. Flags never change a
+// score.
+type Flag struct {
+	Kind     string `json:"kind"`
+	Exercise string `json:"exercise,omitempty"`
+	Detail   string `json:"detail,omitempty"`
+}
+
+// The kinds of flags.
+const (
+	FlagChanged    = "changed"    // files outside exercises/ differ from the course's
+	FlagAdded      = "added"      // files outside exercises/ the course does not have
+	FlagDeleted    = "deleted"    // files of the course the checkout lacks
+	FlagNotModule  = "not-module" // no go.mod
+	FlagMissing    = "missing"    // an exercise folder is missing
+	FlagTestFile   = "test-file"  // a _test.go file in an exercise folder
+	FlagBuildTag   = "build-tag"  // a file built only with some tags or systems
+	FlagUnreadable = "unreadable" // the checkout could not be read
+	FlagNotGraded  = "not-graded" // the grading failed or did not end
+	FlagSolution   = "solution"   // the code is the reference solution's
+	FlagSimilar    = "similar"    // the code is another student's
+)
+
+// Tampering reports whether the flag is about a change to the course
+// rather than about the code.
+func (f Flag) Tampering() bool {
+	switch f.Kind {
+	case FlagChanged, FlagAdded, FlagDeleted, FlagTestFile, FlagBuildTag:
+		return true
+	}
+	return false
+}
+
+// Similar is a group of students with the same code for an exercise.
+type Similar struct {
+	Exercise string   `json:"exercise"`
+	Students []string `json:"students"`
+	// Solution: their code is also the reference solution's.
+	Solution bool `json:"solution,omitempty"`
+}
+
+// Config is a review.
+type Config struct {
+	Exercises []*catalog.Exercise
+	Reference *Reference
+	// Overlay holds pristine files laid over every checkout, by path
+	// relative to the checkout's root, slash-separated: the packages the
+	// hidden tests import.
+	Overlay map[string][]byte
+	// Clear lists folders, relative to the checkout's root, whose other Go
+	// files the build leaves out (the student's additions to those
+	// packages).
+	Clear            []string
+	ModFile, SumFile []byte
+	// Solutions is the folder of the reference solutions; Stubs that of
+	// the untouched exercises (the instructor's exercises/).
+	Solutions, Stubs string
+	Jobs             int
+	Timeout          time.Duration // per student; 0 for none
+	NoRace           bool
+	// Progress receives a line per student as they finish.
+	Progress io.Writer
+	// Graded, when set, sees each student as soon as they are graded
+	// (the review writes their side-by-side page with it).
+	Graded func(Student)
+}
+
+// Run grades every checkout, Jobs at a time.
+func Run(ctx context.Context, cfg Config, dirs []string) (*Gradebook, error) {
+	gb := &Gradebook{Reference: map[string]Prints{}}
+	for _, e := range cfg.Exercises {
+		gb.Exercises = append(gb.Exercises, Column{e.Name, e.MaxScore()})
+		gb.Reference[e.Name] = Prints{
+			Stub:     FingerprintDir(filepath.Join(cfg.Stubs, e.Name)),
+			Solution: FingerprintDir(filepath.Join(cfg.Solutions, e.Name)),
+		}
+	}
+	names := studentNames(dirs)
+	gb.Students = make([]Student, len(dirs))
+	jobs := max(cfg.Jobs, 1)
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for i, dir := range dirs {
+		sem <- struct{}{}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			s := cfg.grade(ctx, names[i], dir)
+			gb.Students[i] = s
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			if cfg.Progress != nil {
+				fmt.Fprintf(cfg.Progress, "[%d/%d] %s: %d/%d%s (%.1fs)\n", done, len(dirs), s.Name, s.Score, s.MaxScore, progressNote(s), s.Seconds)
+			}
+			if cfg.Graded != nil {
+				cfg.Graded(s)
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	gb.finish()
+	return gb, nil
+}
+
+func progressNote(s Student) string {
+	var kinds []string
+	for _, f := range s.Flags {
+		if !contains(kinds, f.Kind) {
+			kinds = append(kinds, f.Kind)
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	return ", flagged: " + strings.Join(kinds, ", ")
+}
+
+// studentNames names each checkout by its folder; where two folders share
+// a name, by more of their path.
+func studentNames(dirs []string) []string {
+	names := make([]string, len(dirs))
+	count := map[string]int{}
+	for i, d := range dirs {
+		names[i] = filepath.Base(filepath.Clean(d))
+		count[names[i]]++
+	}
+	for i, d := range dirs {
+		if count[names[i]] > 1 {
+			names[i] = filepath.ToSlash(filepath.Clean(d))
+		}
+	}
+	return names
+}
+
+// grade grades one checkout. Whatever goes wrong costs this student the
+// points, never the review.
+func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
+	start := time.Now()
+	s = Student{Name: name, Dir: dir}
+	for _, e := range cfg.Exercises {
+		s.MaxScore += e.MaxScore()
+	}
+	defer func() { s.Seconds = time.Since(start).Seconds() }()
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		var st os.FileInfo
+		if st, err = os.Stat(abs); err == nil && !st.IsDir() {
+			err = errors.New("not a folder")
+		}
+	}
+	if err != nil {
+		s.fail(cfg.Exercises, fmt.Sprintf("%s cannot be graded: %v", dir, err))
+		s.Flags = append(s.Flags, Flag{Kind: FlagNotGraded, Detail: err.Error()})
+		return s
+	}
+	s.Flags = cfg.Reference.tampering(abs, cfg.Exercises)
+
+	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs)}
+	for _, e := range cfg.Exercises {
+		plan.Targets = append(plan.Targets, grade.Target{Exercise: e, Dir: filepath.Join(abs, "exercises", e.Name)})
+	}
+	var stderr tail
+	plan.Stderr = &stderr
+	gctx := ctx
+	if cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		gctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+	}
+	out, err := grade.Run(gctx, plan)
+	switch {
+	case ctx.Err() != nil:
+		s.fail(cfg.Exercises, "the review was interrupted")
+	case err != nil:
+		msg := err.Error()
+		if errors.Is(err, context.DeadlineExceeded) {
+			msg = fmt.Sprintf("grading took longer than %v and was stopped", cfg.Timeout)
+		}
+		if t := strings.TrimSpace(stderr.String()); t != "" {
+			msg += "\n" + t
+		}
+		s.fail(cfg.Exercises, msg)
+		s.Flags = append(s.Flags, Flag{Kind: FlagNotGraded, Detail: firstLine(msg)})
+	default:
+		for _, r := range out.Results {
+			s.Grades = append(s.Grades, gradeOf(r))
+			s.Score += r.Score
+		}
+	}
+	for i, e := range cfg.Exercises {
+		if i < len(s.Grades) {
+			s.Grades[i].Fingerprint = FingerprintDir(filepath.Join(abs, "exercises", e.Name))
+		}
+	}
+	return s
+}
+
+// overlay lays the pristine packages over a checkout, and leaves out any
+// other Go file the student put in their folders.
+func (cfg *Config) overlay(root string) map[string][]byte {
+	ov := map[string][]byte{}
+	for rel, data := range cfg.Overlay {
+		ov[filepath.Join(root, filepath.FromSlash(rel))] = data
+	}
+	for _, rel := range cfg.Clear {
+		dir := filepath.Join(root, filepath.FromSlash(rel))
+		entries, _ := os.ReadDir(dir)
+		for _, de := range entries {
+			p := filepath.Join(dir, de.Name())
+			if _, ok := ov[p]; !ok && strings.HasSuffix(de.Name(), ".go") {
+				ov[p] = nil
+			}
+		}
+	}
+	// Without a go.mod the go command finds no module: lay the course's in
+	// (the build reads ModFile; this one only marks the root).
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		ov[filepath.Join(root, "go.mod")] = cfg.ModFile
+	}
+	return ov
+}
+
+// maxMessage bounds each failure's message in the gradebook.
+const maxMessage = 2000
+
+func gradeOf(r verdict.Result) Grade {
+	g := Grade{Name: r.Exercise, Status: r.Status, Score: r.Score, MaxScore: r.MaxScore}
+	for _, c := range r.Checks {
+		if c.Status == verdict.Pass {
+			continue
+		}
+		msg := c.Message
+		if len(msg) > maxMessage {
+			msg = msg[:maxMessage] + "\n[...]"
+		}
+		g.Failures = append(g.Failures, Failure{Check: c.Name, Status: c.Status, Message: msg})
+	}
+	return g
+}
+
+// fail records a student who could not be graded: every exercise errs.
+func (s *Student) fail(exercises []*catalog.Exercise, msg string) {
+	s.Error = msg
+	s.Score = 0
+	s.Grades = nil
+	for _, e := range exercises {
+		s.Grades = append(s.Grades, Grade{Name: e.Name, Status: verdict.Error, MaxScore: e.MaxScore(),
+			Failures: []Failure{{Check: "build", Status: verdict.Error, Message: firstLine(msg)}}})
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// tail keeps the end of what the go command printed, within bounds.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+const tailSize = 4 << 10
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > tailSize {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailSize:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+// finish totals the gradebook: students in name order, and the groups of
+// similar code.
+func (gb *Gradebook) finish() {
+	sort.SliceStable(gb.Students, func(i, j int) bool { return gb.Students[i].Name < gb.Students[j].Name })
+	gb.Similar = similar(gb)
+}
