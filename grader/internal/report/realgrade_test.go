@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,20 +64,29 @@ func gradeRealTrees() (map[string]*Report, error) {
 		return nil, err
 	}
 	out := map[string]*Report{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var errs []error
 	for name, tree := range map[string]struct{ root, dir string }{
 		"solved": {root, filepath.Join(root, "solutions")},
 		"stubs":  {root, filepath.Join(root, "exercises")},
 		"broken": {broken, filepath.Join(broken, "exercises")},
 	} {
-		plan := grade.Plan{Root: tree.root}
-		plan.Targets = append(plan.Targets, grade.Target{Exercise: ex[0], Dir: filepath.Join(tree.dir, ex[0].Name)})
-		res, err := grade.Run(context.Background(), plan)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = New(res.Results, res.Race, res.RaceWhy)
+		wg.Go(func() {
+			plan := grade.Plan{Root: tree.root}
+			plan.Targets = append(plan.Targets, grade.Target{Exercise: ex[0], Dir: filepath.Join(tree.dir, ex[0].Name)})
+			res, err := grade.Run(context.Background(), plan)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("grading %s: %w", name, err))
+				return
+			}
+			out[name] = New(res.Results, res.Race, res.RaceWhy)
+		})
 	}
-	return out, nil
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // brokenTree lays out, in a temporary folder, the course's module with the
