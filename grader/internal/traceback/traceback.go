@@ -43,8 +43,11 @@ type Goroutine struct {
 }
 
 var (
-	headerRE  = regexp.MustCompile(`^goroutine (\d+) (?:gp=\S+ m=\S+ mp=\S+ )?\[([^\]]*)\]:$`)
-	fileRE    = regexp.MustCompile(`^\t(.+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+	// A dump at GOTRACEBACK=system or above (SIGQUIT, a crash) adds
+	// "gp=... m=... mp=..." to the header (mp only for a goroutine on an M)
+	// and "fp=... sp=... pc=..." to each file line.
+	headerRE  = regexp.MustCompile(`^goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:$`)
+	fileRE    = regexp.MustCompile(`^\t(.+\.go):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
 	createdRE = regexp.MustCompile(`^created by (\S+)`)
 )
 
