@@ -15,6 +15,8 @@ import (
 // it once the stream has ended; stopped says why it ended early (the
 // grader's own deadline, say), or is "" when it ran to its end.
 func (f *Folder) Results(stopped string) []Result {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	out := make([]Result, 0, len(f.list))
 	for _, p := range f.list {
 		out = append(out, p.result(stopped))
@@ -129,6 +131,10 @@ func (p *pkg) grade(r *Result) {
 			r.set("time", Pass, "")
 		}
 	}
+	if c := r.Check("behaviour"); (p.stop.Memory > 0 || p.stop.Output > 0) && !strings.Contains(c.Message, "grader allows") {
+		c.Status = Fail
+		c.Message = strings.TrimSpace("The grader stopped the tests: " + p.stopMessage() + "\n\n" + c.Message)
+	}
 	if p.timedOut && r.Check("time") == nil {
 		r.Notices = append(r.Notices, p.timeMessage())
 	}
@@ -191,11 +197,17 @@ func (p *pkg) testsPass(names []string) (bool, string) {
 		switch {
 		case t == nil:
 			msgs = append(msgs, p.notRun(name))
-		case t.action == testjson.Pass && t.sealed:
+		case t.action == testjson.Pass && t.sealed && t.results == 1:
 			continue
+		case t.action == testjson.Pass && t.results > 1:
+			msgs = append(msgs, fmt.Sprintf("%s reported %d results: something printed test results that the hidden test did not write.\n"+
+				"Only the grader's own tests count; code that prints imitations of them fails.", name, t.results))
 		case t.action == testjson.Pass:
 			msgs = append(msgs, fmt.Sprintf("%s reported a pass that the grader cannot confirm: the hidden test's seal is missing.\n"+
 				"Something printed test results that the hidden test did not write. Only the grader's own tests count.", name))
+		case t.action == testjson.Fail && t.results > 1:
+			msgs = append(msgs, fmt.Sprintf("%s failed, and something printed test results that the hidden test did not write,\n"+
+				"so the test's own words may be mixed up with them:\n%s", name, indent(p.failure(t))))
 		case t.action == testjson.Fail:
 			msgs = append(msgs, p.failure(t))
 		case t.action == testjson.Skip:
@@ -215,7 +227,9 @@ func (p *pkg) notRun(name string) string {
 	msg := fmt.Sprintf("The hidden test %s never ran.", name)
 	out := strings.TrimSpace(p.out.String())
 	switch {
-	case strings.Contains(out, "panic: "):
+	case p.stop.Memory > 0 || p.stop.Output > 0:
+		msg += " The program was stopped before the tests started: " + p.stopMessage()
+	case crashLine.MatchString(out):
 		msg += " The program crashed before the tests started:\n" + check.DescribeCrash(out, p.Files)
 	default:
 		msg += " Something ended the program before the tests could start:\n" +
@@ -232,9 +246,11 @@ func (p *pkg) notRun(name string) string {
 func (p *pkg) crashed(t *test) string {
 	out := t.out.String() + p.out.String()
 	switch {
+	case p.stop.Memory > 0 || p.stop.Output > 0:
+		return fmt.Sprintf("%s was stopped: %s", t.name, p.stopMessage())
 	case p.timedOut && (p.timeoutIn == t.name || p.timeoutIn == ""):
 		return fmt.Sprintf("%s did not finish in time; see the time check.", t.name)
-	case strings.Contains(out, "panic: ") || strings.Contains(out, "fatal error: "):
+	case crashLine.MatchString(out):
 		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
 	}
 	return fmt.Sprintf("%s started but never finished: the program ended in the middle of it.\n"+
@@ -244,7 +260,9 @@ func (p *pkg) crashed(t *test) string {
 // failure explains a test that failed, from what it logged.
 func (p *pkg) failure(t *test) string {
 	out := t.out.String()
-	if strings.Contains(out, "panic: ") && !strings.Contains(out, "[recovered]") {
+	// Only the runtime writes "panic: " at the start of a line; a test's own
+	// messages are indented, even when they quote a program's panic.
+	if crashLine.MatchString(out) && !strings.Contains(out, "[recovered]") {
 		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
 	}
 	msg := tidy(out)
@@ -255,6 +273,7 @@ func (p *pkg) failure(t *test) string {
 }
 
 var (
+	crashLine = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
 	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
 	logPrefix = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
 	testify   = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
@@ -269,7 +288,8 @@ func tidy(out string) string {
 	for _, l := range strings.Split(out, "\n") {
 		l = strings.TrimRight(l, "\r")
 		switch {
-		case framework.MatchString(l), strings.Contains(l, check.SealPrefix):
+		case framework.MatchString(l), strings.Contains(l, check.SealPrefix),
+			strings.TrimSpace(l) == check.RaceMarker, strings.TrimSpace(l) == check.TimeMarker:
 			continue
 		case testify.MatchString(l):
 			skipTrace = strings.Contains(l, "Error Trace:")
@@ -317,6 +337,18 @@ func (p *pkg) buildMessage() string {
 	}
 	return msg
 }
+
+// stopMessage says why the grader stopped the test process.
+func (p *pkg) stopMessage() string {
+	if p.stop.Memory > 0 {
+		return fmt.Sprintf("the test process used %s of memory, more than the %s the grader allows.\n"+
+			"Look for code that starts goroutines or grows a slice or a map without end.", mib(p.stop.Memory), mib(p.stop.MaxMemory))
+	}
+	return fmt.Sprintf("the tests printed more than the %s of output the grader allows (%s by then).\n"+
+		"Look for a loop that prints without end.", mib(p.stop.MaxOutput), mib(p.stop.Output))
+}
+
+func mib(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }
 
 func (p *pkg) raceMessage() string {
 	races := traceback.Races(p.raceText.String())

@@ -12,6 +12,7 @@ import (
 	"crypto/hmac"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/go-concurrency-lab/course/grader/check"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
@@ -76,12 +77,49 @@ type Input struct {
 	Missing    string // when set, the package could not be graded at all: why
 }
 
-// Folder folds a stream of events into results. Feed it with Event; it is
-// not safe for concurrent use.
+// Folder folds a stream of events into results. Feed it with Event, and
+// with Stopped when the grader stops a test process from outside; the two
+// may be called from different goroutines.
 type Folder struct {
+	mu   sync.Mutex
 	key  []byte
 	pkgs map[string]*pkg
 	list []*pkg
+	// other holds the build output of packages that are not graded, by
+	// import path.
+	other map[string]*strings.Builder
+}
+
+// Stop is the grader stopping a package's test process from outside.
+type Stop struct {
+	Memory    int64 // the process's resident memory, in bytes, when it passed MaxMemory
+	MaxMemory int64
+	Time      bool // it ran past the exercise's time limit (its own -timeout did not stop it)
+	Output    int64 // what its tests printed, in bytes, when it passed MaxOutput
+	MaxOutput int64
+}
+
+// Stopped records that the grader stopped the package's test process. Call
+// it before the stream ends; a time stop expects the goroutine dump of
+// SIGQUIT to follow in the stream.
+func (f *Folder) Stopped(importPath string, s Stop) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.pkgs[importPath]
+	if p == nil {
+		return
+	}
+	if s.Memory > 0 && p.stop.Memory == 0 {
+		p.stop.Memory, p.stop.MaxMemory = s.Memory, s.MaxMemory
+	}
+	if s.Output > 0 && p.stop.Output == 0 {
+		p.stop.Output, p.stop.MaxOutput = s.Output, s.MaxOutput
+	}
+	if s.Time && !p.stop.Time {
+		p.stop.Time = true
+		p.timedOut, p.dumping = true, true
+		p.dump = tailBuffer{}
+	}
 }
 
 // NewFolder returns a Folder for the packages of one go test invocation,
@@ -114,12 +152,14 @@ type pkg struct {
 	timeoutIn string // the test in which the time-out was seen
 	dumping   bool   // after a test time-out: the goroutine dump follows
 	dump      tailBuffer
+	stop      Stop // set when the grader stopped the test process
 }
 
 type test struct {
 	name    string
 	action  testjson.Action // run, then pass, fail or skip
 	sealed  bool
+	results int // result events seen: a real test sends one
 	out     tailBuffer
 	elapsed float64
 }
@@ -132,9 +172,28 @@ func importPathOf(ip string) string {
 
 // Event takes the next event of the stream.
 func (f *Folder) Event(ev testjson.Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if ev.Action == testjson.BuildOutput || ev.Action == testjson.BuildFail {
-		p := f.pkgs[importPathOf(ev.ImportPath)]
+		ip := importPathOf(ev.ImportPath)
+		p := f.pkgs[ip]
 		if p == nil {
+			// The build of something a graded package needs: an import
+			// that does not resolve, a package of the student's own. Its
+			// words go to the package that names it in FailedBuild.
+			if ev.Action == testjson.BuildOutput && len(f.other) < 64 {
+				if f.other == nil {
+					f.other = map[string]*strings.Builder{}
+				}
+				b := f.other[ip]
+				if b == nil {
+					b = new(strings.Builder)
+					f.other[ip] = b
+				}
+				if b.Len() < 64<<10 {
+					b.WriteString(ev.Output)
+				}
+			}
 			return
 		}
 		if ev.Action == testjson.BuildFail {
@@ -158,6 +217,9 @@ func (f *Folder) Event(ev testjson.Event) {
 			p.done, p.action, p.elapsed = true, ev.Action, ev.Elapsed
 			if ev.FailedBuild != "" {
 				p.failed = true
+				if b := f.other[importPathOf(ev.FailedBuild)]; b != nil && p.buildOut.Len() == 0 {
+					p.buildOut.WriteString(b.String())
+				}
 			}
 		}
 		return
@@ -178,7 +240,14 @@ func (f *Folder) Event(ev testjson.Event) {
 		p.output(ev.Output, ev.Test)
 		t.out.WriteString(ev.Output)
 	case testjson.Pass, testjson.Fail, testjson.Skip:
-		t.action, t.elapsed = ev.Action, ev.Elapsed
+		// A test reports one result. More than one means that the code
+		// under test printed framing lines of its own (the framing byte
+		// is no secret): a fail stays a fail, and a pass is not trusted.
+		t.results++
+		if t.action != testjson.Fail {
+			t.action = ev.Action
+		}
+		t.elapsed = ev.Elapsed
 	}
 }
 
