@@ -46,10 +46,24 @@ type Plan struct {
 	Event func(testjson.Event)
 	// Stderr receives the go command's own messages; nil discards them.
 	Stderr io.Writer
+	// MaxMemory bounds the resident memory of each test process, in bytes;
+	// 0 means DefaultMaxMemory.
+	MaxMemory int64
 	// Overlay lays more files over the tree for the build, by absolute
 	// path: the contents, or nil to leave the file out (see run.Request).
 	Overlay map[string][]byte
 }
+
+// DefaultMaxMemory is the memory a test process may use before the grader
+// kills it. The course's hidden tests need well under a tenth of it, race
+// detector included; code that starts a million goroutines or allocates
+// without end hits it within a second.
+const DefaultMaxMemory = 1 << 30
+
+// DefaultMaxOutput is what the tests of one exercise may print before the
+// grader stops them: far more than any message, far less than a loop that
+// prints without end produces in a second.
+const DefaultMaxOutput = 32 << 20
 
 // Outcome is what a grading run found.
 type Outcome struct {
@@ -82,11 +96,17 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		out.Race, out.RaceWhy = false, why
 	}
 
-	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey(), Overlay: p.Overlay}
+	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey(),
+		MaxMemory: p.MaxMemory, Overlay: p.Overlay}
+	if req.MaxMemory == 0 {
+		req.MaxMemory = DefaultMaxMemory
+	}
+	req.MaxOutput = DefaultMaxOutput
 	if p.Procs > 0 {
 		req.Env = append(req.Env, fmt.Sprintf("GOMAXPROCS=%d", p.Procs))
 	}
 	var inputs []verdict.Input
+	importPaths := map[string]string{} // package folder: import path
 	var names []string
 	var timeout time.Duration
 	for _, t := range p.Targets {
@@ -96,7 +116,9 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		if in.Missing != "" {
 			continue
 		}
+		pkg.Timeout, pkg.ImportPath = t.Exercise.Timeout, in.ImportPath
 		req.Packages = append(req.Packages, pkg)
+		importPaths[filepath.Clean(t.Dir)] = in.ImportPath
 		names = append(names, t.Exercise.AllTests()...)
 		timeout = max(timeout, t.Exercise.Timeout)
 	}
@@ -108,6 +130,10 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	req.Timeout = timeout
 
 	folder := verdict.NewFolder(req.SealKey, inputs)
+	req.Stopped = func(s run.Stop) {
+		folder.Stopped(importPaths[filepath.Clean(s.Dir)], verdict.Stop{Memory: s.Memory, MaxMemory: req.MaxMemory,
+			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
+	}
 	stopped := ""
 	if len(req.Packages) > 0 {
 		// The test binaries stop themselves at -timeout with a goroutine

@@ -13,7 +13,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-concurrency-lab/course/grader/check"
@@ -25,6 +27,12 @@ type Package struct {
 	Dir  string            // its folder, absolute
 	Add  map[string][]byte // files laid into the folder for the build: the hidden tests
 	Drop []string          // names of files in the folder that the build leaves out
+	// Timeout, when above 0, is how long the package's test binary may run
+	// before the watchdog stops it (plus a grace period: the binary's own
+	// -timeout should come first, with a better goroutine dump).
+	Timeout time.Duration
+	// ImportPath is the package's import path, as events name it.
+	ImportPath string
 }
 
 // Request is one go test invocation.
@@ -39,12 +47,36 @@ type Request struct {
 	Stderr   io.Writer     // receives the go command's stderr; nil discards it
 	SealKey  []byte        // handed to the test binaries for check.Seal
 	Env      []string      // added to the environment of the go command and the tests
+	// MaxMemory, when above 0, bounds the resident memory of each test
+	// process, in bytes: the watchdog kills a process that passes it.
+	MaxMemory int64
+	// MaxOutput, when above 0, bounds what one package's tests may print,
+	// in bytes: past it, the watchdog kills its test processes.
+	MaxOutput int64
+	// Stopped, when set, hears of each package whose test process the
+	// watchdog stopped. It is called from another goroutine than event.
+	Stopped func(Stop)
 	// Overlay lays more files over the tree for the build, by absolute
 	// path: the contents, or nil to leave the file out. The instructor's
 	// review uses it to build with pristine copies of the packages the
 	// hidden tests import, whatever the student's tree holds.
 	Overlay map[string][]byte
 }
+
+// Stop says why the watchdog stopped a package's test process.
+type Stop struct {
+	Dir    string        // the package's folder
+	Memory int64         // over MaxMemory: the resident memory seen; else 0
+	After  time.Duration // over Timeout: how long the test binary had run; else 0
+	Output int64         // over MaxOutput: the bytes printed; else 0
+}
+
+// How often the watchdog looks at the test processes, and how long past a
+// package's Timeout it waits before SIGQUIT, then SIGKILL.
+const (
+	watchEvery = 100 * time.Millisecond
+	watchGrace = 3 * time.Second
+)
 
 // NewSealKey returns a fresh random key for Request.SealKey.
 func NewSealKey() []byte {
@@ -138,8 +170,10 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	setProcessGroup(cmd)
 	cmd.Cancel = func() error { return killProcessGroup(cmd) }
 	cmd.WaitDelay = 5 * time.Second
+	var goErr tailWriter // the go command's last words, for when it fails before testing
+	cmd.Stderr = &goErr
 	if req.Stderr != nil {
-		cmd.Stderr = req.Stderr
+		cmd.Stderr = io.MultiWriter(req.Stderr, &goErr)
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -148,18 +182,90 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting go test: %w", err)
 	}
-	decodeErr := testjson.Decode(out, event, noise)
+	wctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	kill := make(chan string, len(req.Packages)) // folders whose test processes must go
+	go func() {
+		defer close(watched)
+		watch(wctx, cmd.Process.Pid, req, kill)
+	}()
+	events := 0
+	printed := map[string]int64{}
+	dirOf := map[string]string{}
+	for _, p := range req.Packages {
+		dirOf[p.ImportPath] = p.Dir
+	}
+	decodeErr := testjson.Decode(out, func(ev testjson.Event) {
+		events++
+		if ev.Action == testjson.Output && req.MaxOutput > 0 {
+			n := printed[ev.Package]
+			printed[ev.Package] += int64(len(ev.Output))
+			if dir, ok := dirOf[ev.Package]; ok && n <= req.MaxOutput && printed[ev.Package] > req.MaxOutput {
+				if req.Stopped != nil {
+					req.Stopped(Stop{Dir: dir, Output: printed[ev.Package]})
+				}
+				kill <- dir
+			}
+		}
+		event(ev)
+	}, noise)
 	err = cmd.Wait()
+	stopWatch()
+	<-watched
+	killProcessGroup(cmd) // programs the test binaries left behind
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if _, ok := err.(*exec.ExitError); ok {
+		if events == 0 {
+			return goFailed(goErr.String())
+		}
 		err = nil // failing tests exit 1: the events say what failed
 	}
 	if err == nil {
 		err = decodeErr
 	}
 	return err
+}
+
+// needGo is the go command's complaint about a go.mod that asks for a newer
+// Go than the one running, when it may not switch toolchains
+// (GOTOOLCHAIN=local): "go: go.mod requires go >= 1.99 (running go 1.26.8; ...)".
+var needGo = regexp.MustCompile(`requires go >= (\S+) \(running go (\S+?)[;)]`)
+
+// goFailed turns what the go command printed when it failed without
+// testing anything into one line for the user.
+func goFailed(stderr string) error {
+	if m := needGo.FindStringSubmatch(stderr); m != nil {
+		return fmt.Errorf("this course needs Go %s or newer, and the Go installed here is %s: install a newer Go (go.dev/dl)", m[1], m[2])
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if last := strings.TrimSpace(lines[len(lines)-1]); last != "" {
+		return fmt.Errorf("go test failed before testing anything: %s", last)
+	}
+	return fmt.Errorf("go test failed before testing anything")
+}
+
+// tailWriter keeps the last few kilobytes written to it.
+type tailWriter struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if over := len(w.buf) - 8<<10; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.buf)
 }
 
 // Env is the environment of the go command and of the tests it runs: the
@@ -190,9 +296,11 @@ func RaceSupported(ctx context.Context, dir string) (bool, string) {
 	cmd := exec.CommandContext(ctx, "go", "env", "CGO_ENABLED", "GOOS", "GOARCH")
 	cmd.Dir = dir
 	cmd.Env = Env()
+	var stderr tailWriter
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return false, fmt.Sprintf("`go env` failed: %v", err)
+		return false, fmt.Sprintf("`go env` failed: %v", goFailed(stderr.String()))
 	}
 	f := strings.Fields(string(bytes.TrimSpace(out)))
 	if len(f) != 3 {
