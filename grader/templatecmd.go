@@ -42,7 +42,11 @@ func runTemplate(ctx context.Context, e *env, args []string) int {
 	if abs, _ := filepath.Abs(out); abs == root {
 		return exitFor(e, usageError{"OUT must be a new folder, not the course itself"})
 	}
-	files, err := handout.Write(root, out, *noHidden)
+	c, err := handout.Open(root)
+	if err != nil {
+		return exitFor(e, fmt.Errorf("reading the course: %w", err))
+	}
+	files, err := handout.Write(c, out, *noHidden)
 	if err != nil {
 		return exitFor(e, err)
 	}
@@ -55,6 +59,11 @@ func runTemplate(ctx context.Context, e *env, args []string) int {
 	} else {
 		what = "without solutions/, " + what
 	}
+	from := "the files in " + root
+	if c.FromGit() {
+		from = "the course as committed (git HEAD)"
+	}
+	fmt.Fprintf(e.stderr, "From %s:\n", from)
 	fmt.Fprintf(e.stderr, "Wrote %d files into %s, %s.\nPush it as the template repository: cd %s && git init && git add . && git commit -m \"Go Concurrency Lab\"\n", len(files), out, what, out)
 	return exitPass
 }

@@ -8,6 +8,7 @@
 package handout
 
 import (
+	"archive/tar"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -93,16 +94,55 @@ instructor gave you a folder of hidden archives, grade with
 `),
 }
 
-// Files lists the files of the course checkout at root, relative and
-// slash-separated, sorted: the files git tracks when root is a git
-// checkout, every file otherwise. Either way .git, the grader's own
-// .grader folder and nested modules (student checkouts kept inside the
-// course's folder, say) are left out.
-func Files(root string) ([]string, error) {
-	if files, ok := gitFiles(root); ok {
-		return files, nil
+// Course is the course's files as the instructor has them: as committed
+// (git HEAD) when the course is a git checkout with a commit, so that
+// work in progress in the instructor's folder does not leak into a
+// handout; else the files on disk.
+type Course struct {
+	Root  string
+	Paths []string          // relative, slash-separated, sorted
+	data  map[string][]byte // by path, from git; nil: read from Root
+	mode  map[string]os.FileMode
+}
+
+// Read returns a file of the course.
+func (c *Course) Read(rel string) ([]byte, error) {
+	if c.data != nil {
+		data, ok := c.data[rel]
+		if !ok {
+			return nil, fmt.Errorf("%s: not in the course", rel)
+		}
+		return data, nil
 	}
-	return Walk(root)
+	return os.ReadFile(filepath.Join(c.Root, filepath.FromSlash(rel)))
+}
+
+// Mode returns a file's permissions.
+func (c *Course) Mode(rel string) os.FileMode {
+	if m, ok := c.mode[rel]; ok {
+		return m
+	}
+	if st, err := os.Stat(filepath.Join(c.Root, filepath.FromSlash(rel))); err == nil {
+		return st.Mode().Perm()
+	}
+	return 0o644
+}
+
+// FromGit reports whether the files come from git's HEAD.
+func (c *Course) FromGit() bool { return c.data != nil }
+
+// Open reads the course at root. Either way .git, the grader's own .grader
+// folder and nested modules (student checkouts kept inside the course's
+// folder, say) are left out.
+func Open(root string) (*Course, error) {
+	if c, ok := gitHead(root); ok {
+		return c, nil
+	}
+	paths, err := Walk(root)
+	if err != nil {
+		return nil, err
+	}
+	return &Course{Root: root, Paths: paths}, nil
 }
 
 // Walk lists every file under root, relative and slash-separated, sorted,
@@ -142,52 +182,71 @@ func Walk(root string) ([]string, error) {
 	return files, err
 }
 
-// gitFiles lists the files git tracks under root, when root is the top of
-// a git checkout and git is installed.
-func gitFiles(root string) ([]string, bool) {
+// gitHead reads the files of git's HEAD commit, when root is the top of
+// a git checkout with a commit and git is installed.
+func gitHead(root string) (*Course, bool) {
 	if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {
 		return nil, false
 	}
-	cmd := exec.Command("git", "-C", root, "ls-files", "-z")
-	out, err := cmd.Output()
+	cmd := exec.Command("git", "-C", root, "archive", "--format=tar", "HEAD")
+	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, false
 	}
-	var files []string
-	for _, f := range strings.Split(string(out), "\x00") {
-		if f == "" || strings.HasPrefix(f, ".grader/") {
+	if err := cmd.Start(); err != nil {
+		return nil, false
+	}
+	c := &Course{Root: root, data: map[string][]byte{}, mode: map[string]os.FileMode{}}
+	tr := tar.NewReader(out)
+	var readErr error
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			if err != io.EOF {
+				readErr = err
+			}
+			break
+		}
+		if h.Typeflag != tar.TypeReg || strings.HasPrefix(h.Name, ".grader/") {
 			continue
 		}
-		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f))); err != nil {
-			continue // deleted in the working tree
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			readErr = err
+			break
 		}
-		files = append(files, f)
+		c.Paths = append(c.Paths, h.Name)
+		c.data[h.Name] = data
+		c.mode[h.Name] = os.FileMode(h.Mode).Perm()
 	}
-	sort.Strings(files)
-	return files, true
+	io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil || readErr != nil {
+		return nil, false
+	}
+	sort.Strings(c.Paths)
+	return c, true
 }
 
-// Write writes the handout of the course at root into out, which must be
-// empty or not exist yet. It returns the files written.
-func Write(root, out string, noHidden bool) ([]string, error) {
+// Write writes the handout of the course into out, which must be empty or
+// not exist yet. It returns the files written.
+func Write(c *Course, out string, noHidden bool) ([]string, error) {
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("%s is not empty: write the template into a new folder", out)
 	}
-	files, err := Files(root)
-	if err != nil {
-		return nil, fmt.Errorf("listing the course's files: %w", err)
-	}
 	absOut, _ := filepath.Abs(out)
 	var written []string
-	for _, rel := range files {
+	for _, rel := range c.Paths {
 		if Omitted(rel, noHidden) || noHidden && Private[rel] != nil {
 			continue
 		}
-		src := filepath.Join(root, filepath.FromSlash(rel))
-		if inside(src, absOut) {
+		if inside(filepath.Join(c.Root, filepath.FromSlash(rel)), absOut) {
 			continue
 		}
-		if err := copyFile(src, filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+		data, err := c.Read(rel)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFile(filepath.Join(out, filepath.FromSlash(rel)), data, c.Mode(rel)); err != nil {
 			return nil, err
 		}
 		written = append(written, rel)
@@ -207,18 +266,6 @@ func Write(root, out string, noHidden bool) ([]string, error) {
 func inside(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-func copyFile(src, dst string) error {
-	st, err := os.Stat(src)
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return writeFile(dst, data, st.Mode().Perm())
 }
 
 func writeFile(dst string, data []byte, perm os.FileMode) error {

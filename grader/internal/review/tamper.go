@@ -25,7 +25,7 @@ type Reference struct {
 // NewReference reads the instructor's checkout at root, leaving out the
 // folders in skip (students' checkouts kept inside the course's folder).
 func NewReference(root string, skip []string) (*Reference, error) {
-	files, err := handout.Files(root)
+	c, err := handout.Open(root)
 	if err != nil {
 		return nil, fmt.Errorf("reading the course at %s: %w", root, err)
 	}
@@ -40,15 +40,15 @@ func NewReference(root string, skip []string) (*Reference, error) {
 		}
 	}
 	ref := &Reference{files: map[string]string{}, alt: map[string][]string{}}
-	for _, rel := range files {
+	for _, rel := range c.Paths {
 		if studentOwned(rel) || strings.HasPrefix(rel, "solutions/") || underAny(rel, skipRel) {
 			continue
 		}
-		sum, err := handout.HashFile(filepath.Join(root, filepath.FromSlash(rel)))
+		data, err := c.Read(rel)
 		if err != nil {
 			return nil, err
 		}
-		ref.files[rel] = sum
+		ref.files[rel] = handout.HashBytes(data)
 	}
 	for rel, data := range handout.Private {
 		ref.alt[rel] = append(ref.alt[rel], handout.HashBytes(data))
