@@ -11,11 +11,15 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
+
+// hungBefore is set once a run of the program has hung in this test binary.
+var hungBefore atomic.Bool
 
 // mainEnv switches a re-executed test binary into running the exercise's
 // main function instead of its tests.
@@ -119,12 +123,18 @@ func (r Run) String() string { return fmt.Sprintf("Run %d (GOMAXPROCS=%d)", r.N,
 // separate process, Runs times under each of Procs, and returns every run.
 //
 // The runs are real processes of the test binary itself, so the race
-// detector watches them as it watches the tests. RunMain fails t for every
-// run that crashed, hung, raced or printed too much, with a message that
-// points at the student's code; the caller checks what the runs printed.
+// detector watches them as it watches the tests. RunMain fails t when runs
+// crashed, hung or printed too much, and logs data races for the grader's
+// race check, once for each kind of trouble, with a message that points at
+// the student's code; the caller checks what the runs printed.
 func RunMain(t *testing.T, opts Options) []Run {
 	t.Helper()
 	opts = opts.withDefaults()
+	if hungBefore.Load() {
+		// Waiting out the same hang again would only make the student wait.
+		t.Errorf("The program was not run again: it hung in an earlier test (see the time check).\n%s", TimeMarker)
+		return nil
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatalf("check: cannot find the test binary: %v", err)
@@ -171,9 +181,7 @@ func RunMain(t *testing.T, opts Options) []Run {
 		}
 		out = append(out, *r)
 	}
-	for _, r := range out {
-		report(t, r, opts)
-	}
+	reportRuns(t, out, opts)
 	return out
 }
 
@@ -287,45 +295,95 @@ const (
 	RaceMarker = "check: data race"
 )
 
-// report fails t with an explanation for each way a run went wrong.
-func report(t *testing.T, r Run, opts Options) {
+// reportRuns explains what went wrong in the runs, once for each kind of
+// trouble, with how many runs had it. A data race is logged, with the
+// marker that fails the race check, but does not fail t: whether the output
+// was right is the test's question, whether it raced is the race check's.
+func reportRuns(t *testing.T, runs []Run, opts Options) {
 	t.Helper()
 	mine := student()
-	if races := traceback.Races(r.Stderr); len(races) > 0 {
-		var b strings.Builder
-		for _, race := range races {
-			b.WriteString(traceback.DescribeRace(race, mine))
-		}
-		t.Errorf("%s: the race detector found a data race:\n%s"+
-			"Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n"+
-			"Protect it with a sync.Mutex, or hand the value from one goroutine to the other over a channel.\n%s",
-			r, b.String(), RaceMarker)
-		return
+	type trouble struct {
+		first Run
+		count int
+		msg   string
 	}
-	switch {
-	case r.TimedOut:
-		blocked := traceback.DescribeBlocked(traceback.Goroutines(r.Stderr), mine)
-		if blocked == "" {
-			blocked = "  (none of them was in your code)\n"
+	var kinds []string
+	seen := map[string]*trouble{}
+	note := func(kind string, r Run, msg func() string) {
+		if tr := seen[kind]; tr != nil {
+			tr.count++
+			return
 		}
-		t.Errorf("%s did not finish within %v, so the grader stopped it. Its goroutines were:\n%s"+
-			"A program that never ends is usually waiting for something that never happens:\n"+
-			"a WaitGroup whose counter never gets back to zero, a channel nobody sends on or closes,\n"+
-			"or a lock nobody unlocks.\n%s", r, opts.Timeout, blocked, TimeMarker)
-	case r.TooLoud:
-		t.Errorf("%s printed more than %d bytes, so the grader stopped it. Is a loop printing without end?", r, opts.MaxOutput)
-	case strings.Contains(r.Stderr, "all goroutines are asleep - deadlock!"):
-		blocked := traceback.DescribeBlocked(traceback.Goroutines(r.Stderr), mine)
-		t.Errorf("%s stopped with \"fatal error: all goroutines are asleep - deadlock!\":\n"+
-			"every goroutine was waiting for another one, so none could go on. They were:\n%s"+
-			"Look for a Wait, a receive or a send that nothing will ever answer.", r, blocked)
-	case strings.Contains(r.Stderr, "panic: ") || strings.Contains(r.Stderr, "fatal error: "):
-		t.Errorf("%s crashed:\n%s", r, DescribeCrash(r.Stderr, mine))
-	case r.ExitCode != 0:
-		t.Errorf("%s exited with status %d. A program that finishes its work exits with status 0:\n"+
-			"does your code call os.Exit or log.Fatal?\n%s", r, r.ExitCode, indent(tail(r.Stderr, 20)))
-	case strings.Contains(r.Stdout, "testing: warning: no tests to run"):
-		t.Fatalf("hidden test bug: the package's hidden tests do not call check.ServeMain(main) in an init function")
+		seen[kind] = &trouble{first: r, count: 1, msg: msg()}
+		kinds = append(kinds, kind)
+	}
+	for _, r := range runs {
+		races := traceback.Races(r.Stderr)
+		if len(races) > 0 {
+			note("race", r, func() string {
+				var b strings.Builder
+				for i, race := range races {
+					if i == 2 {
+						break
+					}
+					b.WriteString(traceback.DescribeRace(race, mine))
+				}
+				return fmt.Sprintf("had a data race:\n%s"+
+					"Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n"+
+					"Protect it with a sync.Mutex, or hand the value from one goroutine to the other over a channel.", b.String())
+			})
+		}
+		switch {
+		case r.TimedOut:
+			note("time", r, func() string {
+				blocked := traceback.DescribeBlocked(traceback.Goroutines(r.Stderr), mine)
+				if blocked == "" {
+					blocked = "  (none of them was in your code)\n"
+				}
+				return fmt.Sprintf("did not finish within %v, so the grader stopped it. Its goroutines were:\n%s"+
+					"A program that never ends is usually waiting for something that never happens:\n"+
+					"a WaitGroup whose counter never gets back to zero, a channel nobody sends on or closes,\n"+
+					"or a lock nobody unlocks.", opts.Timeout, blocked)
+			})
+		case r.TooLoud:
+			note("loud", r, func() string {
+				return fmt.Sprintf("printed more than %d bytes, so the grader stopped it. Is a loop printing without end?", opts.MaxOutput)
+			})
+		case strings.Contains(r.Stderr, "all goroutines are asleep - deadlock!"):
+			note("deadlock", r, func() string {
+				return "stopped with \"fatal error: all goroutines are asleep - deadlock!\":\n" +
+					"every goroutine was waiting for another one, so none could go on. They were:\n" +
+					traceback.DescribeBlocked(traceback.Goroutines(r.Stderr), mine) +
+					"Look for a Wait, a receive or a send that nothing will ever answer."
+			})
+		case strings.Contains(r.Stderr, "panic: ") || strings.Contains(r.Stderr, "fatal error: "):
+			note("crash", r, func() string { return "crashed:\n" + DescribeCrash(r.Stderr, mine) })
+		case r.ExitCode == 66 && len(races) > 0:
+			// The race detector's exit status: reported as a race above.
+		case r.ExitCode != 0:
+			note("exit", r, func() string {
+				return fmt.Sprintf("exited with status %d. A program that finishes its work exits with status 0:\n"+
+					"does your code call os.Exit or log.Fatal?\n%s", r.ExitCode, indent(tail(r.Stderr, 20)))
+			})
+		case strings.Contains(r.Stdout, "testing: warning: no tests to run"):
+			t.Fatalf("hidden test bug: the package's hidden tests do not call check.ServeMain(main) in an init function")
+		}
+	}
+	for _, kind := range kinds {
+		tr := seen[kind]
+		how := fmt.Sprintf("%s %s", tr.first, tr.msg)
+		if tr.count > 1 {
+			how = fmt.Sprintf("%d of %d runs went wrong this way. %s", tr.count, len(runs), how)
+		}
+		switch kind {
+		case "race":
+			t.Log(how + "\n" + RaceMarker)
+		case "time":
+			hungBefore.Store(true)
+			t.Error(how + "\n" + TimeMarker)
+		default:
+			t.Error(how)
+		}
 	}
 }
 

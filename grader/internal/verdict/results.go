@@ -265,6 +265,11 @@ func (p *pkg) failure(t *test) string {
 	if crashLine.MatchString(out) && !strings.Contains(out, "[recovered]") {
 		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
 	}
+	if _, timed := p.Exercise.Points["time"]; timed && strings.Contains(out, check.TimeMarker) {
+		// The time check shows where the program hung; saying it again
+		// under every check would bury the rest.
+		return fmt.Sprintf("%s: the program did not finish in time, see the time check.", t.name)
+	}
 	msg := tidy(out)
 	if msg == "" {
 		msg = "it failed without saying why"
@@ -376,9 +381,12 @@ func (p *pkg) raceMessage() string {
 
 func (p *pkg) timeMessage() string {
 	if p.dump.String() == "" {
-		for _, t := range p.tests {
-			if out := t.out.String(); strings.Contains(out, check.TimeMarker) {
-				return tidy(strings.ReplaceAll(out, check.TimeMarker, ""))
+		// A program run by check.RunMain hung: the first test that saw it
+		// says where, in the lines before its marker.
+		for _, name := range p.order {
+			out := p.tests[name].out.String()
+			if i := strings.Index(out, check.TimeMarker); i >= 0 {
+				return tidy(out[:i])
 			}
 		}
 	}
