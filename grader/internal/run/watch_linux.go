@@ -34,7 +34,7 @@ func watch(ctx context.Context, group int, req Request, kill <-chan string) {
 			limits[d] = p.Timeout + watchGrace
 		}
 	}
-	killed := map[string]bool{} // resolved folders whose test processes must go
+	killed := map[string]bool{}     // resolved folders whose test processes must go
 	first := map[string]time.Time{} // package dir: when its test binary was first seen
 	quit := map[int]time.Time{}     // pid: when it got SIGQUIT
 	stopped := map[string]bool{}

@@ -94,7 +94,7 @@ type Folder struct {
 type Stop struct {
 	Memory    int64 // the process's resident memory, in bytes, when it passed MaxMemory
 	MaxMemory int64
-	Time      bool // it ran past the exercise's time limit (its own -timeout did not stop it)
+	Time      bool  // it ran past the exercise's time limit (its own -timeout did not stop it)
 	Output    int64 // what its tests printed, in bytes, when it passed MaxOutput
 	MaxOutput int64
 }
