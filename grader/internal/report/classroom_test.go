@@ -278,6 +278,9 @@ func reporterStep(stepID string, exercises []*catalog.Exercise) string {
 	b.WriteString(generatedBegin)
 	b.WriteString("      #   go test ./grader/internal/report -run TestClassroomWorkflow -update\n")
 	b.WriteString("      - name: Autograding Reporter\n")
+	b.WriteString("        # Also after the grading step hit its time limit: the grader's\n")
+	b.WriteString("        # report of what did not finish is still a grade.\n")
+	b.WriteString("        if: ${{ !cancelled() }}\n")
 	b.WriteString("        uses: classroom-resources/autograding-grading-reporter@v1\n")
 	b.WriteString("        env:\n")
 	var ids []string
