@@ -22,7 +22,10 @@ func WriteSideBySide(w io.Writer, s Student, studentDir, solutions string) error
 		p.f("\n## %s — %d/%d (%s)\n\n", g.Name, g.Score, g.MaxScore, g.Status)
 		for _, fl := range g.Failures {
 			if fl.Status != "skip" {
-				p.f("- %s: %s — %s\n", fl.Check, fl.Status, firstLine(fl.Message))
+				p.f("- %s: %s\n", fl.Check, fl.Status)
+				if fl.Message != "" {
+					p.f("%s", indent(fence(fl.Message), "  "))
+				}
 			}
 		}
 		mine := goFiles(filepath.Join(studentDir, "exercises", g.Name))
@@ -155,12 +158,12 @@ func unified(nameA, nameB, a, b string) string {
 		case i < len(la) && j < len(lb) && la[i] == lb[j]:
 			ops = append(ops, op{' ', la[i], i, j})
 			i, j = i+1, j+1
-		case j < len(lb) && (i == len(la) || lcs[i][j+1] >= lcs[i+1][j]):
-			ops = append(ops, op{'+', lb[j], i, j})
-			j++
-		default:
+		case i < len(la) && (j == len(lb) || lcs[i+1][j] >= lcs[i][j+1]):
 			ops = append(ops, op{'-', la[i], i, j})
 			i++
+		default:
+			ops = append(ops, op{'+', lb[j], i, j})
+			j++
 		}
 	}
 	var sb strings.Builder
