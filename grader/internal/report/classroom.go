@@ -234,26 +234,35 @@ func pointTests(e verdict.Result, c verdict.Check, o Options) []classroomTest {
 // location finds "path/file.go:12" in a message.
 var location = regexp.MustCompile(`([A-Za-z0-9_.\-/\\]+\.go):(\d+)`)
 
-// locate returns the first place in msg that is in a student's file (not a
-// hidden test), or else the exercise's own file with no line.
+// locate returns the first place in msg that is in the student's files
+// (fallback's folder, not a hidden test), relative to the repository's root
+// as annotations want it, or else fallback with no line. Race reports and
+// crashes name files by absolute path; those outside the student's folder
+// (the runtime, the hidden tests) are skipped.
 func locate(msg, fallback string) (string, int) {
 	if !strings.Contains(msg, ".go:") {
 		return fallback, 0
 	}
+	dir := ""
+	if fallback != "" {
+		dir = path.Dir(fallback)
+	}
 	for _, m := range location.FindAllStringSubmatch(clip(msg, maxMessage), -1) {
 		file := strings.TrimPrefix(strings.ReplaceAll(m[1], `\`, "/"), "./")
 		line, _ := strconv.Atoi(m[2])
-		switch {
-		case strings.HasSuffix(file, "_test.go"):
-			continue
-		case !strings.Contains(file, "/"):
-			// A bare file name: the student's file if it is theirs.
-			if fallback != "" && path.Base(fallback) == file {
-				return fallback, line
-			}
+		if strings.HasSuffix(file, "_test.go") {
 			continue
 		}
-		return file, line
+		switch {
+		case dir != "" && !strings.Contains(file, "/"):
+			return dir + "/" + file, line // a bare name: in the student's folder
+		case dir != "":
+			if i := strings.Index("/"+file, "/"+dir+"/"); i >= 0 {
+				return file[i:], line
+			}
+		case !path.IsAbs(file) && !strings.Contains(file, ":") && strings.Contains(file, "/"):
+			return file, line
+		}
 	}
 	return fallback, 0
 }

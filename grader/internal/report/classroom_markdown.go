@@ -22,7 +22,7 @@ var checkWords = map[verdict.Status]string{
 	verdict.Pass:  "pass",
 	verdict.Fail:  "fail",
 	verdict.Error: "error",
-	verdict.Skip:  "not scored yet",
+	verdict.Skip:  "not scored yet", // or "not checked": see markdownSummary
 }
 
 // markdownSummary renders the report for a student reading it on GitHub
@@ -52,21 +52,37 @@ func markdownSummary(r *Report, title string) string {
 		}
 		fmt.Fprintf(&b, "### %s %s: %d/%d\n\n", markdownMarks[e.Status], e.Exercise, e.Score, e.MaxScore)
 		b.WriteString("| check | result | points |\n|---|---|---:|\n")
+		var gated []string
 		for _, c := range e.Checks {
-			fmt.Fprintf(&b, "| %s | %s %s | %d/%d |\n", c.Name, markdownMarks[c.Status], checkWords[c.Status], c.Score, c.MaxScore)
+			word := checkWords[c.Status]
+			if c.Status == verdict.Skip {
+				if strings.HasPrefix(c.Message, verdict.GatedPrefix) {
+					gated = append(gated, c.Name)
+				} else {
+					word = "not checked"
+				}
+			}
+			fmt.Fprintf(&b, "| %s | %s %s | %d/%d |\n", c.Name, markdownMarks[c.Status], word, c.Score, c.MaxScore)
 		}
 		b.WriteString("\n")
+		// Each message once, under the names of the checks that share it
+		// ("Not checked: the code does not build yet" for five of them).
+		var order []string
+		names := map[string][]string{}
 		for _, c := range e.Checks {
-			if c.Status == verdict.Pass || c.Message == "" {
+			if c.Status == verdict.Pass || c.Message == "" || strings.HasPrefix(c.Message, verdict.GatedPrefix) {
 				continue
 			}
-			if c.Status == verdict.Skip && strings.HasPrefix(c.Message, "Looks fine, but not scored") {
-				continue // said once below
+			if names[c.Message] == nil {
+				order = append(order, c.Message)
 			}
-			fmt.Fprintf(&b, "**%s**\n\n%s\n", c.Name, fence(clip(c.Message, maxMessage)))
+			names[c.Message] = append(names[c.Message], c.Name)
 		}
-		if gated(e) {
-			b.WriteString("Checks marked ⏸️ look fine, but are not scored until behaviour and rules pass: code that does not do the job earns no points.\n\n")
+		for _, msg := range order {
+			fmt.Fprintf(&b, "**%s**\n\n%s\n", strings.Join(names[msg], ", "), fence(clip(msg, maxMessage)))
+		}
+		if len(gated) > 0 {
+			fmt.Fprintf(&b, "%s: nothing wrong found, but not scored until behaviour and rules pass. Code that does not do the job yet earns no points.\n\n", strings.Join(gated, ", "))
 		}
 		for _, n := range e.Notices {
 			fmt.Fprintf(&b, "> %s\n\n", strings.ReplaceAll(strings.TrimSpace(n), "\n", "\n> "))
@@ -77,15 +93,6 @@ func markdownSummary(r *Report, title string) string {
 		fmt.Fprintf(&b, "*%d more exercises do not pass yet; they were left out to keep this page short.*\n", left)
 	}
 	return b.String()
-}
-
-func gated(e verdict.Result) bool {
-	for _, c := range e.Checks {
-		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, "Looks fine, but not scored") {
-			return true
-		}
-	}
-	return false
 }
 
 // fence puts text in a code block whose fence no line of the text can close.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-concurrency-lab/course/grader/hidden"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
 // reporterView reads a GITHUB_OUTPUT file the way the workflow hands it to
@@ -404,6 +405,16 @@ func TestStepSummary(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
+	if n := strings.Count(summary, "Not checked: the code does not build yet."); n != 1 {
+		t.Errorf("a message shared by checks is said %d times, want once:\n%s", n, summary)
+	}
+	if !strings.Contains(summary, "**behaviour, ordering, race, leaks, rules, time**") {
+		t.Errorf("the shared message is not under the checks' names:\n%s", summary)
+	}
+	_, _, summary = runClassroom(t, stubs())
+	if strings.Contains(summary, verdict.GatedPrefix) || !strings.Contains(summary, "race, leaks, time: nothing wrong found, but not scored") {
+		t.Errorf("gated checks are not said once:\n%s", summary)
+	}
 	_, _, summary = runClassroom(t, solved())
 	if strings.Contains(summary, "###") {
 		t.Errorf("a solved tree expands nothing:\n%s", summary)
@@ -454,6 +465,11 @@ func TestLocate(t *testing.T) {
 		{"see main.go:3", "exercises/01-wait-for-hello/main.go", "exercises/01-wait-for-hello/main.go:3"},
 		{"nothing here", "exercises/01-wait-for-hello/main.go", "exercises/01-wait-for-hello/main.go:0"},
 		{`.\exercises\01-wait-for-hello\main.go:5:2: undefined`, "", "exercises/01-wait-for-hello/main.go:5"},
+		{"Read at 0x1 by goroutine 7:\n  runtime.mapaccess()\n      /usr/local/go/src/internal/runtime/maps/runtime_faststr.go:263 +0x1\n" +
+			"  example.com/x.Get()\n      /home/runner/work/lab/lab/exercises/07-safe-cache/cache.go:31 +0x2",
+			"exercises/07-safe-cache/cache.go", "exercises/07-safe-cache/cache.go:31"},
+		{`C:\a\lab\exercises\07-safe-cache\cache.go:9 +0x1`, "exercises/07-safe-cache/cache.go", "exercises/07-safe-cache/cache.go:9"},
+		{"/usr/local/go/src/sync/mutex.go:40", "", ":0"},
 	}
 	for _, c := range cases {
 		f, l := locate(c.msg, c.fallback)

@@ -48,7 +48,7 @@ var (
 	}{{"build", 0}, {"behaviour", 4}, {"race", 2}, {"leaks", 1}, {"time", 1}}
 )
 
-const gateMsg = "Looks fine, but not scored until behaviour and rules pass: code that does not do the job earns no points."
+var gateMsg = verdict.GatedPrefix + " code that does not do the job yet earns no points."
 
 func solved() *Report {
 	var a, b []verdict.Check
