@@ -225,3 +225,39 @@ func writeTestFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestClassroomDeadline: when -deadline stops the grading, a platform
+// format still reports every exercise, as an error worth 0 that says why;
+// text keeps reporting the grader's own failure.
+func TestClassroomDeadline(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	output := filepath.Join(t.TempDir(), "output")
+	t.Setenv("GITHUB_OUTPUT", output)
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"test", "-format", "classroom", "-deadline", "1ns", "-dir", filepath.Join(root, "solutions"), "01"}, &stdout, &stderr)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr.String())
+	}
+	ex01 := readOutputs(t, output)["ex01"]
+	if ex01.Status != "error" || ex01.MaxScore != 10 || len(ex01.Tests) != 10 {
+		t.Errorf("ex01: status %s, max %d, %d tests; want error, 10, 10", ex01.Status, ex01.MaxScore, len(ex01.Tests))
+	}
+	for _, tc := range ex01.Tests {
+		if *tc.Score != 0 || tc.Status != "error" {
+			t.Errorf("%s: %s, score %d", tc.Name, tc.Status, *tc.Score)
+		}
+	}
+	if !strings.Contains(stdout.String(), "The grader stopped after 1ns") {
+		t.Errorf("stdout does not say why:\n%s", stdout.String())
+	}
+
+	stdout.Reset()
+	code = run(context.Background(), []string{"test", "-format", "text", "-deadline", "1ns", "-dir", filepath.Join(root, "solutions"), "01"}, &stdout, &stderr)
+	if code != exitError {
+		t.Errorf("text: exit %d, want %d", code, exitError)
+	}
+}
