@@ -57,7 +57,10 @@ func (p *pkg) result(stopped string) Result {
 			r.Check("build").Message = msg
 			r.Check("build").Status = Error
 		}
-	case !p.done:
+	case !p.done && len(p.tests) == 0:
+		// (With tests seen, the package's own result can still be missing:
+		// test2json gives the "ok" of a binary that exited mid-test to the
+		// test that was running. Grade what was seen.)
 		r.skipAll(Error, "The grader got no result for this exercise: the go command ended before testing it.")
 	default:
 		p.grade(&r)
@@ -270,18 +273,32 @@ func (p *pkg) failure(t *test) string {
 		// under every check would bury the rest.
 		return fmt.Sprintf("%s: the program did not finish in time, see the time check.", t.name)
 	}
+	// A race fails the test it happens in (testing.go: "race detected
+	// during execution of test"); the race check explains it.
+	raced := strings.Contains(out, "race detected during execution of test")
+	if raced {
+		out = raceBlock.ReplaceAllString(out, "")
+		out = raceFailLine.ReplaceAllString(out, "")
+	}
 	msg := tidy(out)
-	if msg == "" {
+	switch {
+	case raced && msg == "":
+		return fmt.Sprintf("%s failed because the race detector found a data race while it ran: see the race check.", t.name)
+	case raced:
+		msg += "\n(The race detector found a data race in it too: see the race check.)"
+	case msg == "":
 		msg = "it failed without saying why"
 	}
 	return msg
 }
 
 var (
-	crashLine = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
-	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
-	logPrefix = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
-	testify   = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
+	raceBlock    = regexp.MustCompile(`(?s)==================\nWARNING: DATA RACE\n.*?==================\n`)
+	raceFailLine = regexp.MustCompile(`(?m)^.*testing\.go:\d+: race detected during execution of test\n?`)
+	crashLine    = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
+	framework    = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
+	logPrefix    = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
+	testify      = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
 )
 
 // tidy turns a test's output into the message it wrote for the student:
