@@ -344,3 +344,5 @@ func main() {
 }
 G
 go run ./prog 2> "$here/../../traceback/testdata/deadlock.txt" || true
+# testjson reads copies of some of them.
+cp "$here/streams/pass.jsonl" "$here/streams/noisy.jsonl" "$here/streams/several.jsonl" "$here/../../testjson/testdata/"
