@@ -74,10 +74,14 @@ type classroomTest struct {
 	weightless bool // stands for a check worth no points
 }
 
-// maxMessage bounds each test's message: every runner travels base64'd
-// through one environment variable, and Linux refuses a single variable
-// over 128 KiB.
+// maxMessage bounds a message in an annotation or a summary.
 const maxMessage = 4000
+
+// maxTestMessage bounds a runner test's message: every runner travels
+// base64'd through one environment variable (Linux refuses one over
+// 128 KiB), and all of a job's outputs share GitHub's limits. The whole
+// message is in the job summary and the annotation.
+const maxTestMessage = 2000
 
 // RunnerID is the reporter's runner id for an exercise: "ex" and its
 // number ("ex01"). The reporter wants runner ids of letters and digits; the
@@ -151,7 +155,11 @@ func allInOne(runners []classroomRunner) classroomRunner {
 	one := classroomRunner{Version: 1, Status: "pass", Tests: []classroomTest{}}
 	for _, run := range runners {
 		one.MaxScore += run.MaxScore
-		one.Tests = append(one.Tests, weighty(run.Tests)...)
+		for _, t := range weighty(run.Tests) {
+			// Short messages: this output repeats every runner's tests.
+			t.Message = clip(firstLine(t.Message), 300)
+			one.Tests = append(one.Tests, t)
+		}
 		if run.Status == "error" || run.Status == "fail" && one.Status == "pass" {
 			one.Status = run.Status
 		}
@@ -221,7 +229,7 @@ func pointTests(e verdict.Result, c verdict.Check, o Options) []classroomTest {
 		switch {
 		case status == "pass":
 		case i == 0:
-			t.Message = clip(c.Message, maxMessage)
+			t.Message = clip(c.Message, maxTestMessage)
 		default:
 			t.Message = "Same as " + tests[0].Name + ": " + firstLine(c.Message)
 		}
