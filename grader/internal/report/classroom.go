@@ -150,14 +150,16 @@ func classroomRunners(r *Report, o Options) ([]string, []classroomRunner) {
 	return ids, runners
 }
 
-// allInOne is every test in one runner: the result output.
-func allInOne(runners []classroomRunner) classroomRunner {
+// allInOne is every test in one runner: the result output, with short
+// messages when it goes beside the runners into GITHUB_OUTPUT.
+func allInOne(runners []classroomRunner, short bool) classroomRunner {
 	one := classroomRunner{Version: 1, Status: "pass", Tests: []classroomTest{}}
 	for _, run := range runners {
 		one.MaxScore += run.MaxScore
 		for _, t := range weighty(run.Tests) {
-			// Short messages: this output repeats every runner's tests.
-			t.Message = clip(firstLine(t.Message), 300)
+			if short {
+				t.Message = clip(firstLine(t.Message), 300)
+			}
 			one.Tests = append(one.Tests, t)
 		}
 		if run.Status == "error" || run.Status == "fail" && one.Status == "pass" {
@@ -281,13 +283,13 @@ func writeClassroom(w io.Writer, r *Report, o Options) error {
 	if out == "" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(allInOne(runners))
+		return enc.Encode(allInOne(runners, false))
 	}
 	var lines strings.Builder
 	for i, id := range ids {
 		lines.WriteString(id + "=" + encodeRunner(runners[i]) + "\n")
 	}
-	lines.WriteString("result=" + encodeRunner(allInOne(runners)) + "\n")
+	lines.WriteString("result=" + encodeRunner(allInOne(runners, true)) + "\n")
 	if err := appendFile(out, lines.String()); err != nil {
 		return fmt.Errorf("writing the step's outputs: %w", err)
 	}
