@@ -346,3 +346,37 @@ G
 go run ./prog 2> "$here/../../traceback/testdata/deadlock.txt" || true
 # testjson reads copies of some of them.
 cp "$here/streams/pass.jsonl" "$here/streams/noisy.jsonl" "$here/streams/several.jsonl" "$here/../../testjson/testdata/"
+# Plain-text runtime output for the traceback package: a race report, a
+# test time-out's goroutine dump, a panic, and the SIGQUIT dump of a program
+# run by check.ServeMain that hangs in main (GOTRACEBACK=system style).
+tb="$here/../../traceback/testdata"
+go test -count=1 -race ./race > "$tb/race.txt" 2>&1 || true
+go test -count=1 -timeout=1s ./timeout > "$tb/timeout.txt" 2>&1 || true
+go test -count=1 ./crash > "$tb/panic.txt" 2>&1 || true
+pkg hang <<'G'
+-- main.go --
+package main
+
+import "sync"
+
+func main() {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go wg.Done()
+	wg.Wait()
+}
+-- main_test.go --
+package main
+
+import (
+	"testing"
+
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+func init() { check.ServeMain(main) }
+
+func TestNothing(t *testing.T) {}
+G
+go test -c -o hang.test ./hang
+(cd hang && GCL_CHECK_RUN_MAIN=1 timeout -s QUIT 1 ../hang.test -test.run='^$' > "$tb/sigquit.txt" 2>&1) || true
