@@ -26,10 +26,11 @@ func init() { register("classroom", writeClassroom) }
 // computes them two ways: its Points notice (what gets recorded) sums
 // tests[].score over all runners, while its console table gives each runner
 // passed/total × max_score. The two agree only when every test inside a
-// runner carries the same weight. A check is worth 1 to 4 points and is
-// passed or not as a whole, so each point of a check is one test of score 0
-// or 1 ("per-point tests"): passed tests = points earned, total tests =
-// points possible, and table and notice say the same.
+// runner carries the same weight. Checks are worth different points
+// (behaviour 4, leaks 1) and each is passed or not as a whole, so each
+// point of a check is one test of score 0 or 1 ("per-point tests"): passed
+// tests = points earned, total tests = points possible, and table and
+// notice say the same.
 //
 // There is one runner per exercise (ex01, ex02, ...), so the table is the
 // student's scoreboard, one row per exercise. It also keeps the table
@@ -47,7 +48,7 @@ func init() { register("classroom", writeClassroom) }
 // Where it writes: with GITHUB_OUTPUT set (inside GitHub Actions), one line
 // <runner>=<base64 of the runner's JSON> per runner, plus result=<base64>
 // of a single runner holding every test, for workflows that want one
-// runner; stdout gets the text report and at most ten ::error annotations
+// runner (whose table can show rounding noise, as said above); stdout gets the text report and at most ten ::error annotations
 // on the student's files; GITHUB_STEP_SUMMARY, when set, gets a Markdown
 // summary. Without GITHUB_OUTPUT, stdout gets the single runner's JSON.
 
