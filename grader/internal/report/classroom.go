@@ -123,20 +123,23 @@ func classroomRunners(r *Report, o Options) ([]string, []classroomRunner) {
 		if blocked != nil && blocked.Status != verdict.Error {
 			blocked = nil
 		}
-		said := ""
+		said := map[string]string{} // message -> the test that says it
 		for _, c := range e.Checks {
 			if blocked != nil && c.Status == verdict.Skip && c.MaxScore > 0 {
 				// What kept the check from running is the build error: say
-				// so (once), since the runner leaves the weightless build
-				// check out.
+				// so, since the runner leaves the weightless build check out.
 				c.Status, c.Message = verdict.Error, blocked.Message
-				if said != "" {
-					c.Message = "Not checked: the code does not build yet (see " + said + ")."
-				}
 			}
 			tests := pointTests(e, c, o)
-			if c.Status == verdict.Error && said == "" && c.MaxScore > 0 {
-				said = tests[0].Name
+			if c.Status != verdict.Pass && c.Message != "" && c.MaxScore > 0 {
+				// A message that several checks share is said once.
+				if first, ok := said[c.Message]; ok {
+					for i := range tests {
+						tests[i].Message = "Same as " + first + ": " + firstLine(c.Message)
+					}
+				} else {
+					said[c.Message] = tests[0].Name
+				}
 			}
 			run.Tests = append(run.Tests, tests...)
 		}
