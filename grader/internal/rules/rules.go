@@ -135,6 +135,28 @@ func outsideGoroutine(file *ast.File, fn string) []token.Pos {
 					// Its own body is not a use.
 					return false
 				}
+				if c.Recv != nil {
+					// A method of the same name is another function.
+					walk(c.Type, inside)
+					if c.Body != nil {
+						walk(c.Body, inside)
+					}
+					return false
+				}
+			case *ast.SelectorExpr:
+				// x.hello is a method or a field, not the function.
+				walk(c.X, inside)
+				return false
+			case *ast.Field:
+				// A struct field or parameter named hello is not the function.
+				walk(c.Type, inside)
+				return false
+			case *ast.KeyValueExpr:
+				if _, ok := c.Key.(*ast.Ident); ok {
+					// A field name in a composite literal.
+					walk(c.Value, inside)
+					return false
+				}
 			case *ast.GoStmt:
 				if !inside {
 					walk(c.Call, true)
