@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,6 +17,8 @@ import (
 
 	course "github.com/go-concurrency-lab/course"
 )
+
+var update = flag.Bool("update", false, "rewrite the cmp files of the scripts in testdata/script")
 
 // TestMain lets the scripts run the grader as a command: "grader" in a
 // script runs this package's run function in a process of its own.
@@ -58,6 +61,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		UpdateScripts:       *update,
 		RequireUniqueNames:  true,
 		Setup: func(e *testscript.Env) error {
 			for k, v := range env {
