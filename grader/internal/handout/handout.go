@@ -304,14 +304,52 @@ func Hash(r io.Reader) (string, error) {
 	}
 }
 
-// HashFile is Hash of a file's contents.
+// HashFile is Hash of a file's contents. It never follows a symbolic link
+// (a link's digest is that of its target's name) and opens nothing but
+// regular files, so that a checkout's link to /dev/zero or a named pipe
+// cannot stall the reader.
 func HashFile(p string) (string, error) {
+	st, err := os.Lstat(p)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case st.Mode()&os.ModeSymlink != 0:
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		return HashBytes([]byte("symlink " + target)), nil
+	case !st.Mode().IsRegular():
+		return HashBytes([]byte("irregular " + st.Mode().String())), nil
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
 	return Hash(f)
+}
+
+// ReadRegular reads a regular file of at most max bytes; a symbolic link,
+// a device, a pipe or a bigger file is an error.
+func ReadRegular(p string, max int64) ([]byte, error) {
+	st, err := os.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", p)
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", p, max)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max))
 }
 
 // HashBytes is Hash of data.

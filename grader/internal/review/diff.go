@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/internal/handout"
 )
 
 // WriteSideBySide writes a Markdown page of one student: for each
@@ -98,14 +100,12 @@ func goFiles(dir string) map[string]string {
 		if de.IsDir() || !strings.HasSuffix(n, ".go") {
 			continue
 		}
-		if info, err := de.Info(); err != nil || info.Size() > maxSourceSize {
-			out[n] = "// (too large to show)\n"
+		data, err := handout.ReadRegular(filepath.Join(dir, n), maxSourceSize)
+		if err != nil {
+			out[n] = "// (not shown: " + err.Error() + ")\n"
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, n))
-		if err == nil {
-			out[n] = strings.ReplaceAll(string(data), "\r\n", "\n")
-		}
+		out[n] = strings.ReplaceAll(string(data), "\r\n", "\n")
 	}
 	return out
 }

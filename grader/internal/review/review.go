@@ -101,6 +101,7 @@ const (
 	FlagTestFile   = "test-file"  // a _test.go file in an exercise folder
 	FlagBuildTag   = "build-tag"  // a file built only with some tags or systems
 	FlagUnreadable = "unreadable" // the checkout could not be read
+	FlagIrregular  = "irregular"  // an exercise's Go file is a link, device or pipe: not graded
 	FlagNotGraded  = "not-graded" // the grading failed or did not end
 	FlagSolution   = "solution"   // the code is the reference solution's
 	FlagSimilar    = "similar"    // the code is another student's
@@ -249,8 +250,19 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 	s.Flags = cfg.Reference.tampering(abs, cfg.Exercises)
 
 	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs)}
+	refused := map[string]Grade{}
 	for _, e := range cfg.Exercises {
-		plan.Targets = append(plan.Targets, grade.Target{Exercise: e, Dir: filepath.Join(abs, "exercises", e.Name)})
+		dir := filepath.Join(abs, "exercises", e.Name)
+		if odd := irregular(dir); len(odd) > 0 {
+			// The grader reads the exercise's files itself (its static
+			// rules): a link to /dev/zero or a named pipe would stall it.
+			msg := fmt.Sprintf("Not graded: %s is not a regular file (a symbolic link, a device or a pipe); hand in plain files.", strings.Join(odd, ", "))
+			refused[e.Name] = Grade{Name: e.Name, Status: verdict.Error, MaxScore: e.MaxScore(),
+				Failures: []Failure{{Check: "build", Status: verdict.Error, Message: msg}}}
+			s.Flags = append(s.Flags, Flag{Kind: FlagIrregular, Exercise: e.Name, Detail: strings.Join(odd, ", ")})
+			continue
+		}
+		plan.Targets = append(plan.Targets, grade.Target{Exercise: e, Dir: dir})
 	}
 	var stderr tail
 	plan.Stderr = &stderr
@@ -275,9 +287,17 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 		s.fail(cfg.Exercises, msg)
 		s.Flags = append(s.Flags, Flag{Kind: FlagNotGraded, Detail: firstLine(msg)})
 	default:
+		graded := map[string]Grade{}
 		for _, r := range out.Results {
-			s.Grades = append(s.Grades, gradeOf(r))
-			s.Score += r.Score
+			graded[r.Exercise] = gradeOf(r)
+		}
+		for _, e := range cfg.Exercises {
+			g, ok := graded[e.Name]
+			if !ok {
+				g = refused[e.Name]
+			}
+			s.Grades = append(s.Grades, g)
+			s.Score += g.Score
 		}
 	}
 	for i, e := range cfg.Exercises {
@@ -311,6 +331,19 @@ func (cfg *Config) overlay(root string) map[string][]byte {
 		ov[filepath.Join(root, "go.mod")] = cfg.ModFile
 	}
 	return ov
+}
+
+// irregular lists the Go files of an exercise folder that are not regular
+// files.
+func irregular(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var odd []string
+	for _, de := range entries {
+		if strings.HasSuffix(de.Name(), ".go") && !de.Type().IsRegular() && !de.IsDir() {
+			odd = append(odd, "exercises/"+filepath.Base(dir)+"/"+de.Name())
+		}
+	}
+	return odd
 }
 
 // maxMessage bounds each failure's message in the gradebook.

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/go-concurrency-lab/course/grader/internal/handout"
 )
 
 // FingerprintDir fingerprints the Go code of an exercise folder (test
@@ -30,7 +32,7 @@ func FingerprintDir(dir string) string {
 		if de.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, n))
+		data, err := handout.ReadRegular(filepath.Join(dir, n), maxSourceSize)
 		if err != nil {
 			return ""
 		}

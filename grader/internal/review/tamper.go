@@ -166,7 +166,7 @@ func exerciseFlags(dir string, e *catalog.Exercise) []Flag {
 // constrained says why a file is built only on some systems or with some
 // tags: a //go:build or // +build line, or a _GOOS/_GOARCH name suffix.
 func constrained(file, name string) string {
-	data, err := os.ReadFile(file)
+	data, err := handout.ReadRegular(file, maxSourceSize)
 	if err != nil {
 		return ""
 	}
