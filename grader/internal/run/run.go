@@ -72,8 +72,9 @@ type Stop struct {
 }
 
 // How often the watchdog looks at the test processes, and how long past a
-// package's Timeout it waits before SIGQUIT, then SIGKILL.
-const (
+// package's Timeout it waits before SIGQUIT, then SIGKILL. (Variables for
+// the watchdog's tests.)
+var (
 	watchEvery = 100 * time.Millisecond
 	watchGrace = 3 * time.Second
 )
