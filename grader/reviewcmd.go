@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"embed"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -49,7 +50,7 @@ func pristineOverlay() (map[string][]byte, error) {
 
 func runReview(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "review")
-	format := fs.String("format", "csv", "write the gradebook as `format`: "+strings.Join(review.Formats(), "|"))
+	format := fs.String("format", "csv", "write the gradebook as `format`: "+strings.Join(review.Formats(), "|")+" (default: from -o's extension, else csv)")
 	output := fs.String("o", "", "write the gradebook to `file` instead of stdout")
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from the *.txtar files in `dir` instead of the grader's own")
 	courseDir := fs.String("course", "", "the instructor's checkout of the course, to compare with (default: the module at the current folder)")
@@ -62,6 +63,17 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage
+	}
+	formatSet := false
+	fs.Visit(func(f *flag.Flag) { formatSet = formatSet || f.Name == "format" })
+	if !formatSet {
+		// -o gradebook.md needs no -format markdown.
+		switch strings.ToLower(filepath.Ext(*output)) {
+		case ".md", ".markdown":
+			*format = "markdown"
+		case ".json":
+			*format = "json"
+		}
 	}
 	write, err := review.Lookup(*format)
 	if err != nil {
