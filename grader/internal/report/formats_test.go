@@ -164,8 +164,9 @@ func TestJUnit(t *testing.T) {
 				f += len(c.Failure)
 				er += len(c.Error)
 				sk += len(c.Skipped)
-				if len(c.Failure) == 1 && c.Failure[0].Text != chk.Message {
-					t.Errorf("%s: failure text %q, want the check's message", name, c.Failure[0].Text)
+				// XML reads a CR LF line end as LF.
+				if want := strings.ReplaceAll(chk.Message, "\r\n", "\n"); len(c.Failure) == 1 && c.Failure[0].Text != want {
+					t.Errorf("%s: failure text %.80q, want the check's message %.80q", name, c.Failure[0].Text, want)
 				}
 			}
 			if s.Failures != f || s.Errors != er || s.Skipped != sk {
@@ -176,6 +177,27 @@ func TestJUnit(t *testing.T) {
 		if doc.Tests != tests || doc.Failures != fails || doc.Errors != errs || doc.Skipped != skips {
 			t.Errorf("%s: totals %d/%d/%d/%d, suites add up to %d/%d/%d/%d", name, doc.Tests, doc.Failures, doc.Errors, doc.Skipped, tests, fails, errs, skips)
 		}
+	}
+}
+
+func TestJUnitText(t *testing.T) {
+	r := stubs()
+	msg := "line one\n\x1b[31mred\x1b[0m ]]> <tag> & done"
+	r.Exercises[0].Checks[1].Message = msg
+	var out bytes.Buffer
+	if err := writeJUnit(&out, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var doc junitDoc
+	if err := xml.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, out.String())
+	}
+	got := doc.Suites[0].Cases[1].Failure[0].Text
+	if want := "line one\n\uFFFD[31mred\uFFFD[0m ]]> <tag> & done"; got != want {
+		t.Errorf("failure text %q, want %q", got, want)
+	}
+	if !strings.Contains(out.String(), "<![CDATA[line one\n") {
+		t.Errorf("messages are not kept readable:\n%s", out.String())
 	}
 }
 

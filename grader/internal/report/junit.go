@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
@@ -57,7 +58,22 @@ type junitCase struct {
 type junitProblem struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
+	// Text is a CDATA section, so that a message's lines stay readable in
+	// the file; xmlText has taken out what XML cannot hold.
+	Text string `xml:",cdata"`
+}
+
+// xmlText replaces the characters XML 1.0 does not allow (the control
+// characters of a terminal, say) with U+FFFD.
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
 }
 
 func writeJUnit(w io.Writer, r *Report, _ Options) error {
@@ -75,7 +91,7 @@ func writeJUnit(w io.Writer, r *Report, _ Options) error {
 		total += e.Seconds
 		for _, c := range e.Checks {
 			tc := junitCase{Name: c.Name, Classname: e.Exercise, Time: "0"}
-			p := &junitProblem{Message: firstLine(c.Message), Text: c.Message}
+			p := &junitProblem{Message: firstLine(c.Message), Text: xmlText(c.Message)}
 			switch c.Status {
 			case verdict.Fail:
 				p.Type = "fail"
