@@ -23,7 +23,8 @@ import (
 )
 
 // instructorOnly are files of the course that students never get: they
-// need the solutions, or they are the instructor's own tools.
+// need the solutions, or they are the instructor's own tools. (The
+// grader's own tests stay out too: see courseTest.)
 var instructorOnly = []string{
 	"solutions/",
 	"docs/instructors.md",
@@ -43,7 +44,21 @@ func Omitted(rel string, noHidden bool) bool {
 			return true
 		}
 	}
+	if courseTest(rel) {
+		return true
+	}
 	return noHidden && path.Dir(rel) == HiddenDir && strings.HasSuffix(rel, ".txtar")
+}
+
+// courseTest: the course's own tests (the grader's, the platform
+// adapters') and their data are the maintainers'. They grade solutions/ and
+// the hidden archives, which a handout may not have, and a student's
+// `go test ./...` must pass on a fresh handout. The exercises hold no tests.
+func courseTest(rel string) bool {
+	if strings.HasPrefix(rel, "exercises/") {
+		return false
+	}
+	return strings.HasSuffix(rel, "_test.go") || strings.Contains("/"+rel, "/testdata/")
 }
 
 // MayBeMissing reports whether a student's checkout may lack rel without
