@@ -17,6 +17,9 @@ import (
 func WriteSideBySide(w io.Writer, s Student, studentDir, solutions string) error {
 	p := &mdWriter{w: w}
 	p.f("# %s — %d/%d\n", s.Name, s.Score, s.MaxScore)
+	if s.Commit != "" {
+		p.f("\nGraded at commit `%s`.\n", s.Commit)
+	}
 	if s.Error != "" {
 		p.f("\nNot graded:\n\n%s", fence(s.Error))
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -54,6 +55,7 @@ type Prints struct {
 type Student struct {
 	Name     string  `json:"student"`
 	Dir      string  `json:"dir"`
+	Commit   string  `json:"commit,omitempty"` // the checkout's git HEAD, when it is a git checkout
 	Score    int     `json:"score"`
 	MaxScore int     `json:"max_score"`
 	Flags    []Flag  `json:"flags,omitempty"`
@@ -248,6 +250,7 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 		return s
 	}
 	s.Flags = cfg.Reference.tampering(abs, cfg.Exercises)
+	s.Commit = gitCommit(ctx, abs)
 
 	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs)}
 	refused := map[string]Grade{}
@@ -331,6 +334,23 @@ func (cfg *Config) overlay(root string) map[string][]byte {
 		ov[filepath.Join(root, "go.mod")] = cfg.ModFile
 	}
 	return ov
+}
+
+// gitCommit returns the commit a git checkout is at, or "". Nothing of
+// the checkout's own git configuration that could run a program is used.
+func gitCommit(ctx context.Context, dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+		"-C", dir, "rev-parse", "--verify", "--quiet", "HEAD")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // irregular lists the Go files of an exercise folder that are not regular

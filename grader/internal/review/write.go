@@ -154,6 +154,9 @@ func WriteMarkdown(w io.Writer, gb *Gradebook) error {
 	p.f("\n## Students\n")
 	for _, s := range gb.Students {
 		p.f("\n### %s — %d/%d\n\n", s.Name, s.Score, s.MaxScore)
+		if s.Commit != "" {
+			p.f("Graded at commit `%s`.\n\n", s.Commit)
+		}
 		if s.Error != "" {
 			p.f("Not graded:\n\n%s\n", fence(s.Error))
 		}
