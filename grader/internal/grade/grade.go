@@ -222,8 +222,69 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 		pkg.Add[h.Name] = bytes.ReplaceAll(h.Data, from, to)
 	}
 	in.Violations = rules.Check(e.Rules, sources)
+	if bad := rules.Tampering(studentCode(root, modPath, t.Dir)); len(bad) > 0 {
+		var lines []string
+		for _, v := range bad {
+			lines = append(lines, "  "+v.String())
+		}
+		in.Missing = "Your code reaches into the grading itself, so it was not graded:\n" + strings.Join(lines, "\n") +
+			"\nOnly the hidden tests decide a grade: remove this and let them run."
+	}
 	return in, pkg
 }
+
+// studentCode returns the non-test Go files that a build of the exercise in
+// dir compiles from the student's tree: its folder and the folders below,
+// and the module's own packages that they import (the grader's packages
+// aside), named relative to the root.
+func studentCode(root, modPath, dir string) []rules.Source {
+	var out []rules.Source
+	seen := map[string]bool{}
+	queue := []string{}
+	read := func(d string) {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return
+		}
+		for _, de := range entries {
+			name := de.Name()
+			if de.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(d, name))
+			if err != nil {
+				continue
+			}
+			rel, _ := filepath.Rel(root, filepath.Join(d, name))
+			out = append(out, rules.Source{Name: filepath.ToSlash(rel), Data: data})
+			for _, m := range importRE.FindAllSubmatch(data, -1) {
+				if p := string(m[1]); strings.HasPrefix(p, modPath+"/") && !strings.HasPrefix(p, modPath+"/grader/") {
+					queue = append(queue, filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(p, modPath+"/"))))
+				}
+			}
+		}
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			seen[p] = true
+			read(p)
+		}
+		return nil
+	})
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if !seen[d] {
+			seen[d] = true
+			read(d)
+		}
+	}
+	return out
+}
+
+// importRE finds the quoted import paths of a file (and other quoted
+// strings that look like them, which at worst adds a folder to read).
+var importRE = regexp.MustCompile(`"([\w.-]+(?:/[\w.-]+)+)"`)
 
 // buildCtx says which files a build takes. The "race" tag is set as a
 // -race build sets it, so that a file kept out of race builds is noticed.
