@@ -165,3 +165,75 @@ func TestViolationString(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestTampering(t *testing.T) {
+	type testCase struct {
+		name string
+		src  string
+		want []string // substrings, one per violation, in order
+	}
+	run := func(t *testing.T, tc testCase) {
+		got := rules.Tampering([]rules.Source{{Name: "ex/main.go", Data: []byte(tc.src)}})
+		if len(got) != len(tc.want) {
+			t.Fatalf("violations %q, want %d", got, len(tc.want))
+		}
+		for i, w := range tc.want {
+			if !strings.Contains(got[i].String(), w) {
+				t.Errorf("violation %d: %q, want %q in it", i, got[i], w)
+			}
+		}
+	}
+	for _, tc := range []testCase{
+		{"ordinary concurrent code", `package p
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+func main() {
+	var wg sync.WaitGroup
+	wg.Go(func() { fmt.Fprintln(os.Stderr, "test passed, tests: 3") })
+	wg.Wait()
+	args := os.Args[1:]
+	_ = args
+}
+`, nil},
+		{"the seal key", `package p
+import "os"
+var k = os.Getenv("GCL_SEAL_KEY")
+`, []string{`ex/main.go:3: "GCL_SEAL_KEY" names the grader's own environment variables`}},
+		{"proc", `package p
+import "os"
+func f() { os.ReadFile("/proc/self/environ") }
+`, []string{`ex/main.go:3: "/proc/self/environ" reads /proc`}},
+		{"framing byte", "package p\nimport \"fmt\"\nfunc f() { fmt.Print(\"\\x16--- PASS: TestX\"); _ = '\\x16' }\n",
+			[]string{"ex/main.go:3: the byte \\x16", "ex/main.go:3: the byte \\x16"}},
+		{"seal words", `package p
+import "fmt"
+func f() { fmt.Println("check: seal 00") }
+`, []string{"imitates the grader's seal"}},
+		{"test flags", `package p
+import (
+	"flag"
+	o "os"
+)
+func init() {
+	flag.Set("test.run", "x")
+	o.Args = append(o.Args, "-test.timeout=0")
+	o.Args[1] = "x"
+}
+`, []string{`:7: "test.run" names a test flag`, ":8: assigning to os.Args", `:8: "-test.timeout=0" names a test flag`, ":9: assigning to os.Args"}},
+		{"dot import of os", `package p
+import . "os"
+func init() { Args = nil }
+`, []string{":3: assigning to os.Args"}},
+		{"linkname", `package p
+import _ "unsafe"
+//go:linkname key github.com/go-concurrency-lab/course/grader/check.sealKey
+var key []byte
+`, []string{":3: //go:linkname"}},
+		{"not parsed, not judged", "package p\nfunc {\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
