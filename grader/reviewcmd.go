@@ -5,7 +5,6 @@ import (
 	"embed"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -89,6 +88,18 @@ func runReview(ctx context.Context, e *env, args []string) int {
 		return exitFor(e, usageError{"-j must be at least 1"})
 	}
 
+	// Open the gradebook's file first: a path that cannot be written
+	// should not cost a whole review.
+	out := e.stdout
+	if *output != "" && *output != "-" {
+		f, err := os.Create(*output)
+		if err != nil {
+			return exitFor(e, err)
+		}
+		defer f.Close()
+		out = f
+	}
+
 	var gb *review.Gradebook
 	if *merge {
 		if gb, err = review.Merge(dirs); err != nil {
@@ -102,8 +113,13 @@ func runReview(ctx context.Context, e *env, args []string) int {
 			return exitFor(e, err)
 		}
 	}
-	if err := writeTo(*output, e.stdout, func(w io.Writer) error { return write(w, gb) }); err != nil {
+	if err := write(out, gb); err != nil {
 		return exitFor(e, err)
+	}
+	if f, ok := out.(*os.File); ok && f != e.stdout {
+		if err := f.Close(); err != nil {
+			return exitFor(e, err)
+		}
 	}
 	return exitPass
 }
@@ -123,7 +139,11 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 	}
 	var names []string
 	if o.only != "" {
-		names = strings.Split(o.only, ",")
+		for _, n := range strings.Split(o.only, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
 	}
 	exercises, err := cat.Select(names)
 	if err != nil {
@@ -176,20 +196,4 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 func mustRead(p string) []byte {
 	data, _ := os.ReadFile(p)
 	return data
-}
-
-// writeTo runs write on stdout, or on the named file.
-func writeTo(name string, stdout io.Writer, write func(io.Writer) error) error {
-	if name == "" || name == "-" {
-		return write(stdout)
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	werr := write(f)
-	if err := f.Close(); werr == nil {
-		werr = err
-	}
-	return werr
 }
