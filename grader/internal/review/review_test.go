@@ -2,6 +2,9 @@ package review
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -178,5 +181,52 @@ func TestCSVQuotesFlags(t *testing.T) {
 	want := "student,score,max_score,flags,01\nann,3,10,changed; test-file(01),3\n"
 	if buf.String() != want {
 		t.Errorf("got %q, want %q", buf.String(), want)
+	}
+}
+
+func TestMergeFindsSimilarAcrossParts(t *testing.T) {
+	part := func(students ...Student) *Gradebook {
+		gb := &Gradebook{
+			Exercises: []Column{{Name: "01", MaxScore: 10}},
+			Reference: map[string]Prints{"01": {Stub: "stub", Solution: "sol"}},
+			Students:  students,
+		}
+		gb.finish()
+		return gb
+	}
+	a := part(Student{Name: "ann", Score: 10, Grades: []Grade{{Name: "01", Score: 10, Fingerprint: "x"}}},
+		Student{Name: "bob", Grades: []Grade{{Name: "01", Fingerprint: "y"}},
+			Flags: []Flag{{Kind: FlagChanged, Detail: "go.mod"}}})
+	b := part(Student{Name: "cat", Score: 10, Grades: []Grade{{Name: "01", Score: 10, Fingerprint: "x"}}},
+		Student{Name: "bob", Grades: []Grade{{Name: "01", Fingerprint: "z"}}})
+	dir := t.TempDir()
+	var files []string
+	for i, gb := range []*Gradebook{a, b} {
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, gb); err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, fmt.Sprintf("part%d.json", i))
+		if err := os.WriteFile(f, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	merged, err := Merge(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv bytes.Buffer
+	if err := WriteCSV(&csv, merged); err != nil {
+		t.Fatal(err)
+	}
+	want := `student,score,max_score,flags,01
+ann,10,0,similar(01),10
+bob,0,0,changed,0
+bob (2),0,0,,0
+cat,10,0,similar(01),10
+`
+	if csv.String() != want {
+		t.Errorf("merged:\n%s\nwant:\n%s", csv.String(), want)
 	}
 }
