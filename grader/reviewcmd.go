@@ -108,7 +108,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	} else {
 		if gb, err = reviewClass(ctx, e, dirs, reviewOptions{
 			hidden: *hiddenDir, course: *courseDir, only: *only, jobs: *jobs,
-			timeout: *timeout, noRace: !*race, diff: *diffDir,
+			timeout: *timeout, noRace: !*race, diff: *diffDir, output: *output,
 		}); err != nil {
 			return exitFor(e, err)
 		}
@@ -129,7 +129,7 @@ type reviewOptions struct {
 	jobs                 int
 	timeout              time.Duration
 	noRace               bool
-	diff                 string
+	diff, output         string
 }
 
 func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*review.Gradebook, error) {
@@ -160,7 +160,7 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 	if modulePathOf(mustRead(filepath.Join(root, "go.mod"))) != modulePathOf(course.ModFile) {
 		return nil, usageError{fmt.Sprintf("%s is not a checkout of the course (its go.mod names another module): run the review from the instructor's checkout, or give it with -course", root)}
 	}
-	ref, err := review.NewReference(root, dirs)
+	ref, err := review.NewReference(root, append(append([]string(nil), dirs...), o.output, o.diff))
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,8 @@ type Reference struct {
 }
 
 // NewReference reads the instructor's checkout at root, leaving out the
-// folders in skip (students' checkouts kept inside the course's folder).
+// files and folders in skip: students' checkouts kept inside the course's
+// folder, and what the review itself writes there.
 func NewReference(root string, skip []string) (*Reference, error) {
 	c, err := handout.Open(root)
 	if err != nil {
@@ -31,12 +32,15 @@ func NewReference(root string, skip []string) (*Reference, error) {
 	}
 	var skipRel []string
 	for _, d := range skip {
+		if d == "" || d == "-" {
+			continue
+		}
 		abs, err := filepath.Abs(d)
 		if err != nil {
 			continue
 		}
 		if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			skipRel = append(skipRel, filepath.ToSlash(rel)+"/")
+			skipRel = append(skipRel, filepath.ToSlash(rel))
 		}
 	}
 	ref := &Reference{files: map[string]string{}, alt: map[string][]string{}}
@@ -226,7 +230,7 @@ func contains(list []string, s string) bool {
 
 func underAny(rel string, dirs []string) bool {
 	for _, d := range dirs {
-		if d == "./" || strings.HasPrefix(rel, d) {
+		if d == "." || rel == d || strings.HasPrefix(rel, d+"/") {
 			return true
 		}
 	}
