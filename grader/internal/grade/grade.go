@@ -107,6 +107,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	}
 	var inputs []verdict.Input
 	importPaths := map[string]string{} // package folder: import path
+	byArg := map[string]string{}       // go test's argument for the package: import path
 	var names []string
 	var timeout time.Duration
 	for _, t := range p.Targets {
@@ -119,6 +120,9 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		pkg.Timeout, pkg.ImportPath = t.Exercise.Timeout, in.ImportPath
 		req.Packages = append(req.Packages, pkg)
 		importPaths[filepath.Clean(t.Dir)] = in.ImportPath
+		if rel, err := filepath.Rel(root, t.Dir); err == nil {
+			byArg["./"+filepath.ToSlash(rel)] = in.ImportPath
+		}
 		names = append(names, t.Exercise.AllTests()...)
 		timeout = max(timeout, t.Exercise.Timeout)
 	}
@@ -142,6 +146,17 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		rctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
 		err := run.Test(rctx, req, func(ev testjson.Event) {
+			// Setup failures name a package by the argument it was
+			// given ("./exercises/02-x"), not by its import path.
+			if ip, ok := byArg[ev.Package]; ok {
+				ev.Package = ip
+			}
+			if ip, ok := byArg[ev.ImportPath]; ok {
+				ev.ImportPath = ip
+			}
+			if ip, ok := byArg[ev.FailedBuild]; ok {
+				ev.FailedBuild = ip
+			}
 			folder.Event(ev)
 			if p.Event != nil {
 				p.Event(ev)
@@ -178,6 +193,14 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 		in.Missing = fmt.Sprintf("The folder %s is missing, so there is nothing to grade. "+
 			"Restore the exercise with `go run ./grader reset %s`.", rel, e.Number())
 		return in, pkg
+	}
+	for d := t.Dir; d != root && strings.HasPrefix(d, root); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			r, _ := filepath.Rel(root, filepath.Join(d, "go.mod"))
+			in.Missing = fmt.Sprintf("%s makes %s a module of its own, outside the course, so the grader cannot grade it. "+
+				"Remove that go.mod (and its go.sum): the exercise is built with the course's module.", filepath.ToSlash(r), rel)
+			return in, pkg
+		}
 	}
 	var sources []rules.Source
 	for _, de := range entries {
