@@ -1,8 +1,8 @@
 package run
 
 import (
-	"flag"
 	"context"
+	"flag"
 	"io"
 	"os"
 	"os/exec"
