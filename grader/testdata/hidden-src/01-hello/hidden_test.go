@@ -11,7 +11,7 @@ func init() { check.ServeMain(main) }
 
 var (
 	want = []string{"Start", "hello world", "End"}
-	opts = check.Options{Procs: []int{1, 2}, Runs: 2, Timeout: 2 * time.Second}
+	opts = check.Options{Procs: []int{1, 2}, Runs: 2, Timeout: 5 * time.Second}
 )
 
 func TestPrints(t *testing.T) {
