@@ -196,6 +196,8 @@ func main() {
 	wg.Wait()
 	args := os.Args[1:]
 	_ = args
+	os.ReadFile("test.txt")
+	fmt.Println("-test.", "test.run is a flag")
 }
 `, nil},
 		{"the seal key", `package p

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -71,6 +72,10 @@ func Tampering(files []Source) []Violation {
 	return out
 }
 
+// testFlag matches the name of a flag of the testing package, as flag.Set
+// takes it or as a command line holds it ("test.txt" is not one).
+var testFlag = regexp.MustCompile(`^-{0,2}test\.(run|skip|timeout|v|count|paniconexit0|failfast|parallel|cpu|short|list|shuffle|fullpath|testlogfile|gocoverdir|coverprofile|outputdir|artifacts|trace|bench\w*|\w+profile\w*)(=|$)`)
+
 func tamperString(s string) string {
 	switch {
 	case strings.Contains(s, "GCL_"):
@@ -81,7 +86,7 @@ func tamperString(s string) string {
 		return "the byte \\x16 frames the test framework's results: printing it imitates them"
 	case strings.Contains(s, "check: seal"):
 		return "\"check: seal\" imitates the grader's seal"
-	case strings.HasPrefix(strings.TrimLeft(s, "-"), "test.") && len(strings.TrimLeft(s, "-")) > len("test."):
+	case testFlag.MatchString(s):
 		return fmt.Sprintf("%q names a test flag: the grader sets them", s)
 	}
 	return ""
