@@ -177,6 +177,9 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 
 // prepare looks at a target's folder: its files, the rules, what to lay in
 // and what to leave out.
+// maxSource bounds one source file of a student's.
+const maxSource = 1 << 20
+
 func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 	e := t.Exercise
 	rel, _ := filepath.Rel(root, t.Dir)
@@ -228,6 +231,14 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 			}
 			in.Notices = append(in.Notices, why+": it was not graded.")
 			continue
+		}
+		// A link to /dev/zero, a pipe or a giant file would make the grader
+		// (and the compiler) read without end: grade none of it.
+		if fi, err := os.Stat(filepath.Join(t.Dir, name)); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxSource {
+			in.Missing = fmt.Sprintf("%s/%s is not a regular Go source file of at most %d KiB (a link to a device, a pipe, or huge), "+
+				"so the grader will not build it. Make it an ordinary file again (`go run ./grader reset %s` restores the stub).",
+				rel, name, maxSource>>10, e.Number())
+			return in, pkg
 		}
 		data, err := os.ReadFile(filepath.Join(t.Dir, name))
 		if err != nil {
