@@ -55,16 +55,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}()
 	}
-	name := "test"
+	name, explicit := "test", false
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if _, ok := commands[args[0]]; ok {
-			name, args = args[0], args[1:]
-		} else if !looksLikeExercise(args[0]) {
+			name, args, explicit = args[0], args[1:], true
+		} else if args[0] != "help" && !looksLikeExercise(args[0]) {
 			fmt.Fprintf(stderr, "grader: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
 			return exitUsage
 		}
 	}
-	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") && name == "test" {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") && !explicit {
 		printUsage(stderr)
 		return exitUsage
 	}

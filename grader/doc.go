@@ -14,8 +14,13 @@
 // # Commands
 //
 //	test       grade exercises (the default command)
-//	  -format text|json|...  how to write the report (text for people; json below;
-//	                         the classroom formats are described in docs/classroom.md)
+//	  -format F              how to write the report: text (for people), json (below),
+//	                         classroom (GitHub Actions autograding: runner results to
+//	                         $GITHUB_OUTPUT, ::error annotations, a job summary),
+//	                         classroom50 (./result.json and ./release-body.md; exits 0
+//	                         whenever it graded), junit, gradescope; see docs/classroom.md
+//	  -deadline D            stop grading after D and report what did not finish as
+//	                         errors (for platforms with a hard time limit)
 //	  -dir DIR               grade the exercise folders under DIR (default exercises;
 //	                         -dir solutions grades the reference solutions)
 //	  -hidden DIR            read the hidden archives (*.txtar) from DIR instead of
@@ -35,6 +40,17 @@
 //	           was last graded, and the overall progress
 //	reset      restore an exercise's stub from the grader's copy, after asking
 //	           (-y: without asking)
+//	review     grade student checkouts with this grader's own hidden tests, check
+//	           package and module files, into a gradebook; flags tampering and
+//	           near-identical code (never changes a score); see docs/instructors.md
+//	  -format csv|markdown|json, -o FILE   the gradebook (CSV header:
+//	                         student,score,max_score,flags, then one column per exercise)
+//	  -j N, -timeout D       students graded at a time; the bound for one student
+//	  -hidden DIR, -course DIR, -exercises LIST, -race=false
+//	  -diff DIR              each student's code beside the reference solution, in Markdown
+//	  -merge                 merge JSON gradebooks (the arguments) instead of grading
+//	template   write the repository as students receive it, without solutions/
+//	           (-no-hidden: without the hidden tests too), into OUT
 //	selftest   prove the hidden tests: grade every exercise's reference solution
 //	           (must pass), its stub and its known wrong answers (must fail),
 //	           -runs N times each, alternating GOMAXPROCS between 1 and all cores;
@@ -46,7 +62,8 @@
 //
 // # Exit codes
 //
-//	0  every graded exercise passes (selftest: every variant as wanted)
+//	0  every graded exercise passes (selftest: every variant as wanted;
+//	   review: the review ran; test -format classroom50: it graded)
 //	1  some exercise does not pass
 //	2  the command line is wrong
 //	3  the grader itself failed (it could not run go, read its archives, ...)
