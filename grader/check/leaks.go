@@ -19,6 +19,12 @@ import (
 // or call it after the code under test has returned.
 func NoLeaks(t *testing.T, opts ...goleak.Option) {
 	t.Helper()
+	// Inside a synctest bubble, the bubble's own goroutines are not leaks.
+	opts = append([]goleak.Option{
+		goleak.IgnoreTopFunction("internal/synctest.Run"),
+		goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"),
+		goleak.IgnoreAnyFunction("testing/synctest.Test"),
+	}, opts...)
 	err := goleak.Find(opts...)
 	if err == nil {
 		return

@@ -281,6 +281,15 @@ func (p *pkg) failure(t *test) string {
 		out = raceFailLine.ReplaceAllString(out, "")
 	}
 	msg := tidy(out)
+	// A test that failed through its subtests says little itself: their
+	// messages are the explanation.
+	for _, name := range p.order {
+		if sub := p.tests[name]; strings.HasPrefix(name, t.name+"/") && sub.action == testjson.Fail {
+			if m := tidy(sub.out.String()); m != "" {
+				msg = strings.TrimSpace(msg + "\n" + name[len(t.name)+1:] + ": " + m)
+			}
+		}
+	}
 	switch {
 	case raced && msg == "":
 		return fmt.Sprintf("%s failed because the race detector found a data race while it ran: see the race check.", t.name)
