@@ -6,6 +6,7 @@ package grade
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"go/build"
 	"io"
@@ -167,6 +168,16 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return out, ctx.Err()
 		case rctx.Err() != nil:
 			stopped = fmt.Sprintf("The grader stopped the tests after %v: they would not end on their own.", limit)
+		case errors.Is(err, run.ErrTampered):
+			// Code under test changed the hidden tests or the module
+			// files while other packages were still to be built.
+			for i := range inputs {
+				if inputs[i].Missing == "" {
+					inputs[i].Missing = "The grader's own files (the hidden tests, the module files) changed while the tests ran: " +
+						"code under test wrote to them. Nothing of this run is graded."
+				}
+			}
+			folder = verdict.NewFolder(req.SealKey, inputs)
 		case err != nil:
 			return out, err
 		}

@@ -180,7 +180,9 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	if err != nil {
 		return err
 	}
+	changed := guard(tmp)
 	if err := cmd.Start(); err != nil {
+		changed()
 		return fmt.Errorf("starting go test: %w", err)
 	}
 	wctx, stopWatch := context.WithCancel(ctx)
@@ -214,8 +216,12 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	stopWatch()
 	<-watched
 	killProcessGroup(cmd) // programs the test binaries left behind
+	tampered := changed()
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if tampered {
+		return ErrTampered
 	}
 	if _, ok := err.(*exec.ExitError); ok {
 		if events == 0 {
