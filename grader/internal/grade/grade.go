@@ -186,11 +186,11 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	return out, nil
 }
 
-// prepare looks at a target's folder: its files, the rules, what to lay in
-// and what to leave out.
 // maxSource bounds one source file of a student's.
 const maxSource = 1 << 20
 
+// prepare looks at a target's folder: its files, the rules, what to lay in
+// and what to leave out.
 func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 	e := t.Exercise
 	rel, _ := filepath.Rel(root, t.Dir)
@@ -294,6 +294,11 @@ func studentCode(root, modPath, dir string) []rules.Source {
 		for _, de := range entries {
 			name := de.Name()
 			if de.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			// Only regular files of a sane size: a link to /dev/zero must
+			// not be read without end (the build reports such a file).
+			if fi, err := os.Stat(filepath.Join(d, name)); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxSource {
 				continue
 			}
 			data, err := os.ReadFile(filepath.Join(d, name))
