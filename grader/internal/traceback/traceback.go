@@ -46,7 +46,9 @@ var (
 	// A dump at GOTRACEBACK=system or above (SIGQUIT, a crash) adds
 	// "gp=... m=... mp=..." to the header (mp only for a goroutine on an M)
 	// and "fp=... sp=... pc=..." to each file line.
-	headerRE  = regexp.MustCompile(`^goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:$`)
+	// The runtime's header, or goleak's: "[Goroutine 7 in state chan send,
+	// with main.f on top of the stack:".
+	headerRE  = regexp.MustCompile(`^(?:goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:|[[ ]?Goroutine (\d+) in state ([^,]+), with \S+ on top of the stack:)$`)
 	fileRE    = regexp.MustCompile(`^\t(.+\.go):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
 	createdRE = regexp.MustCompile(`^created by (\S+)`)
 )
@@ -60,6 +62,9 @@ func Goroutines(text string) []Goroutine {
 		m := headerRE.FindStringSubmatch(strings.TrimRight(lines[i], "\r"))
 		if m == nil {
 			continue
+		}
+		if m[1] == "" {
+			m[1], m[2] = m[3], m[4]
 		}
 		id, _ := strconv.Atoi(m[1])
 		g := Goroutine{ID: id, State: strings.SplitN(m[2], ",", 2)[0]}

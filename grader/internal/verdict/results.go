@@ -302,12 +302,13 @@ func (p *pkg) failure(t *test) string {
 }
 
 var (
-	raceBlock    = regexp.MustCompile(`(?s)==================\nWARNING: DATA RACE\n.*?==================\n`)
-	raceFailLine = regexp.MustCompile(`(?m)^.*testing\.go:\d+: race detected during execution of test\n?`)
-	crashLine    = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
-	framework    = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
-	logPrefix    = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
-	testify      = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
+	raceBlock     = regexp.MustCompile(`(?s)==================\nWARNING: DATA RACE\n.*?==================\n`)
+	raceFailLine  = regexp.MustCompile(`(?m)^.*testing\.go:\d+: race detected during execution of test\n?`)
+	crashLine     = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
+	framework     = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
+	testifyIndent = regexp.MustCompile(`^\s*\t {12}\t`)
+	logPrefix     = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
+	testify       = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
 )
 
 // tidy turns a test's output into the message it wrote for the student:
@@ -333,6 +334,12 @@ func tidy(out string) string {
 		l = strings.TrimPrefix(l, "        ")
 		l = strings.Replace(l, "Error:      \t", "", 1)
 		l = strings.Replace(l, "Messages:   \t", "", 1)
+		// testify's continuation lines, and its stock words before a message
+		// the hidden test wrote itself.
+		l = testifyIndent.ReplaceAllString(l, "")
+		if t := strings.TrimSpace(l); t == "Should be true" || t == "Should be false" {
+			continue
+		}
 		if strings.TrimSpace(l) == "" && (len(keep) == 0 || keep[len(keep)-1] == "") {
 			continue
 		}
