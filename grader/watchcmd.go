@@ -143,10 +143,7 @@ func (s *watchSession) grade(ctx context.Context, ex *catalog.Exercise, dir stri
 	s.w.state = progress.Load(s.w.root)
 	var b strings.Builder
 	rep := report.New([]verdict.Result{res}, out.Race, out.RaceWhy)
-	rep.Command = "go run ./grader"
-	if os.Getenv("GRADER_VIA_MAKE") == "1" {
-		rep.Command = "make test"
-	}
+	rep.Command = "watch"
 	if err := report.WriteText(&b, rep, report.Options{Color: s.color}); err != nil {
 		return res, err
 	}

@@ -75,6 +75,8 @@ func WriteText(w io.Writer, r *Report, o Options) error {
 	}
 	fmt.Fprintf(&b, "\n%s%d of %d exercises pass · %d/%d points%s\n", p.bold, r.Passed, len(r.Exercises), r.Score, r.MaxScore, p.reset)
 	switch {
+	case first != nil && r.Command == "watch":
+		fmt.Fprintf(&b, "Next: fix exercises/%s and save; it is graded again at once. Stuck? Press h for a hint.\n", first.Exercise)
 	case first != nil:
 		fmt.Fprintf(&b, "Next: fix %s/%s, then run `%s`. Stuck? `%s`\n",
 			"exercises", first.Exercise, r.rerun(first.Exercise), r.hint(first.Exercise))
