@@ -280,7 +280,7 @@ func (p *pkg) failure(t *test) string {
 		out = raceBlock.ReplaceAllString(out, "")
 		out = raceFailLine.ReplaceAllString(out, "")
 	}
-	msg := tidy(out)
+	msg := tidy(p.cutPanicStacks(out))
 	// A test that failed through its subtests says little itself: their
 	// messages are the explanation.
 	for _, name := range p.order {
@@ -346,6 +346,39 @@ func tidy(out string) string {
 		keep = append(keep, l)
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+var stackLine = regexp.MustCompile(`^(\S.*\.go:\d+( \+0x[0-9a-f]+)?|\S+\(.*\)|created by .*|goroutine \d+ \[.*\]:)$`)
+
+// cutPanicStacks replaces the stack that testify's NotPanics prints with the
+// student's line it passed through.
+func (p *pkg) cutPanicStacks(out string) string {
+	lines := strings.Split(out, "\n")
+	var keep []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		j := strings.Index(l, "Panic stack:")
+		if j < 0 {
+			keep = append(keep, l)
+			continue
+		}
+		where := ""
+		for i+1 < len(lines) && stackLine.MatchString(strings.TrimSpace(lines[i+1])) {
+			i++
+			f := strings.TrimSpace(lines[i])
+			if k := strings.LastIndex(f, ".go:"); k > 0 && where == "" {
+				file := f[:k+3]
+				line := strings.Fields(f[k+4:])[0]
+				if p.Files.Mine(file) {
+					where = p.Files.Rel(file) + ":" + line
+				}
+			}
+		}
+		if where != "" {
+			keep = append(keep, l[:j]+"Panicked at "+where)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 // buildMessage is the compiler's words, at the student's lines.
