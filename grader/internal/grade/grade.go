@@ -85,7 +85,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("reading go.mod: %w", err)
 		}
 	}
-	modPath := modulePath(modFile)
+	modPath := ModulePath(modFile)
 	if modPath == "" {
 		return Outcome{}, fmt.Errorf("go.mod names no module")
 	}
@@ -261,7 +261,7 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 	// and import it by its path in the course: the folder under exercises/.
 	// Point that import at the folder actually graded (solutions/, a
 	// selftest copy), or the tests would grade the stub instead.
-	from := []byte(strconv.Quote(modulePath(course.ModFile) + "/exercises/" + e.Name))
+	from := []byte(strconv.Quote(ModulePath(course.ModFile) + "/exercises/" + e.Name))
 	to := []byte(strconv.Quote(in.ImportPath))
 	for _, h := range e.Hidden {
 		pkg.Add[h.Name] = bytes.ReplaceAll(h.Data, from, to)
@@ -355,7 +355,8 @@ func hiddenName(e *catalog.Exercise, name string) bool {
 
 var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
 
-func modulePath(modFile []byte) string {
+// ModulePath is the module path that the go.mod file modFile declares.
+func ModulePath(modFile []byte) string {
 	m := moduleLine.FindSubmatch(modFile)
 	if m == nil {
 		return ""
