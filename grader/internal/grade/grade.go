@@ -201,7 +201,7 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 		Label:      filepath.Base(t.Dir),
 		Files:      traceback.Filter{Dir: t.Dir, Root: root},
 	}
-	pkg := run.Package{Dir: t.Dir, Add: map[string][]byte{}}
+	pkg := run.Package{Dir: t.Dir}
 	entries, err := os.ReadDir(t.Dir)
 	if err != nil {
 		in.Missing = fmt.Sprintf("The folder %s is missing, so there is nothing to grade. "+
@@ -257,15 +257,7 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 		}
 		sources = append(sources, rules.Source{Name: rel + "/" + name, Data: data})
 	}
-	// Hidden tests of a library exercise live in its external test package
-	// and import it by its path in the course: the folder under exercises/.
-	// Point that import at the folder actually graded (solutions/, a
-	// selftest copy), or the tests would grade the stub instead.
-	from := []byte(strconv.Quote(ModulePath(course.ModFile) + "/exercises/" + e.Name))
-	to := []byte(strconv.Quote(in.ImportPath))
-	for _, h := range e.Hidden {
-		pkg.Add[h.Name] = bytes.ReplaceAll(h.Data, from, to)
-	}
+	pkg.Add = HiddenTests(e, in.ImportPath)
 	in.Violations = rules.Check(e.Rules, sources)
 	if bad := rules.Tampering(studentCode(root, modPath, t.Dir)); len(bad) > 0 {
 		var lines []string
@@ -351,6 +343,21 @@ func hiddenName(e *catalog.Exercise, name string) bool {
 		}
 	}
 	return false
+}
+
+// HiddenTests returns the hidden test files of e, by name, made to test the
+// package at importPath. Hidden tests of a library exercise live in its
+// external test package and import it by its path in the course: the
+// folder under exercises/. They are pointed at the folder actually graded
+// (solutions/, a selftest copy), or they would grade the stub instead.
+func HiddenTests(e *catalog.Exercise, importPath string) map[string][]byte {
+	from := []byte(strconv.Quote(ModulePath(course.ModFile) + "/exercises/" + e.Name))
+	to := []byte(strconv.Quote(importPath))
+	files := make(map[string][]byte, len(e.Hidden))
+	for _, h := range e.Hidden {
+		files[h.Name] = bytes.ReplaceAll(h.Data, from, to)
+	}
+	return files
 }
 
 var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
