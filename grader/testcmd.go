@@ -26,6 +26,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	dir := fs.String("dir", "exercises", "grade the exercise folders under `dir`")
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from the *.txtar files in `dir` instead of the grader's own")
 	race := fs.Bool("race", true, "look for data races (needs cgo); -race=false says so in the report")
+	verbose := fs.Bool("v", false, "print the full log of each exercise that does not pass (text format)")
 	deadline := fs.Duration("deadline", 0, "stop grading after `duration` and report what did not finish as errors (0: no limit; classroom formats)")
 	names, err := parseFlags(fs, args)
 	if err != nil {
@@ -91,7 +92,13 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if os.Getenv("GRADER_VIA_MAKE") == "1" {
 		rep.Command = "make test"
 	}
-	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}}
+	if !platformFormat(*format) {
+		// The full detail behind each message, in .grader/logs.
+		if err := report.SaveLogs(root, rep); err != nil {
+			fmt.Fprintln(e.stderr, err)
+		}
+	}
+	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Verbose: *verbose}
 	for _, ex := range cat.Exercises {
 		opts.Exercises = append(opts.Exercises, ex.Name)
 	}

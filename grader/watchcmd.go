@@ -144,6 +144,7 @@ func (s *watchSession) grade(ctx context.Context, ex *catalog.Exercise, dir stri
 	var b strings.Builder
 	rep := report.New([]verdict.Result{res}, out.Race, out.RaceWhy)
 	rep.Command = "watch"
+	report.SaveLogs(s.w.root, rep)
 	if err := report.WriteText(&b, rep, report.Options{Color: s.color}); err != nil {
 		return res, err
 	}

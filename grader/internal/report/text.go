@@ -48,27 +48,7 @@ func WriteText(w io.Writer, r *Report, o Options) error {
 			continue
 		}
 		expanded, first = true, e
-		var gated []string
-		for _, c := range e.Checks {
-			fmt.Fprintf(&b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
-			if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
-				// Said once below, not once per check.
-				gated = append(gated, c.Name)
-				b.WriteString("  looks fine, not scored yet\n")
-				continue
-			}
-			b.WriteString("\n")
-			if c.Message != "" && c.Status != verdict.Pass {
-				b.WriteString(indentText(c.Message, "        "))
-			}
-		}
-		if len(gated) > 0 {
-			fmt.Fprintf(&b, "    %s(%s: %s; code that does not do the job yet earns no points)%s\n",
-				p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset)
-		}
-		for _, n := range e.Notices {
-			b.WriteString(indentText("Note: "+n, "    "))
-		}
+		writeDiagnosis(&b, p, e, o)
 	}
 	if !r.Race && r.RaceWhy != "" {
 		fmt.Fprintf(&b, "\n%sThe race detector could not run: %s.%s\n", p.yellow, r.RaceWhy, p.reset)
@@ -80,8 +60,10 @@ func WriteText(w io.Writer, r *Report, o Options) error {
 	case first != nil:
 		fmt.Fprintf(&b, "Next: fix %s/%s, then run `%s`. Stuck? `%s`\n",
 			"exercises", first.Exercise, r.rerun(first.Exercise), r.hint(first.Exercise))
-	case len(r.Exercises) > 0:
+	case len(r.Exercises) > 1:
 		b.WriteString("Everything passes. Well done!\n")
+	case len(r.Exercises) == 1:
+		fmt.Fprintf(&b, "%s passes. Well done!\n", r.Exercises[0].Exercise)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -108,4 +90,43 @@ func number(exercise string) string {
 
 func indentText(s, prefix string) string {
 	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix) + "\n"
+}
+
+// writeDiagnosis writes the checks of an exercise that does not pass, each
+// with its diagnosis: what go vet found first, then one message per check
+// that did not pass, and the file that holds the full detail.
+func writeDiagnosis(b *strings.Builder, p palette, e *verdict.Result, o Options) {
+	if len(e.Vet) > 0 {
+		b.WriteString("    go vet:\n")
+		for _, v := range e.Vet {
+			b.WriteString("        " + v + "\n")
+		}
+	}
+	var gated []string
+	for _, c := range e.Checks {
+		fmt.Fprintf(b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
+		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
+			// Said once below, not once per check.
+			gated = append(gated, c.Name)
+			b.WriteString("  looks fine, not scored yet\n")
+			continue
+		}
+		b.WriteString("\n")
+		if c.Message != "" && c.Status != verdict.Pass {
+			b.WriteString(indentText(c.Message, "        "))
+		}
+	}
+	if len(gated) > 0 {
+		fmt.Fprintf(b, "    %s(%s: %s; code that does not do the job yet earns no points)%s\n",
+			p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset)
+	}
+	for _, n := range e.Notices {
+		b.WriteString(indentText("Note: "+n, "    "))
+	}
+	switch {
+	case o.Verbose && e.Log != "":
+		fmt.Fprintf(b, "    %s--- full log%s\n%s", p.dim, p.reset, indentText(e.Log, "    "))
+	case e.LogFile != "":
+		fmt.Fprintf(b, "    %sFull log: %s (-v prints it)%s\n", p.dim, e.LogFile, p.reset)
+	}
 }
