@@ -25,6 +25,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+	"github.com/go-concurrency-lab/course/grader/internal/vet"
 )
 
 // Target is one exercise folder to grade.
@@ -139,6 +140,16 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		folder.Stopped(importPaths[filepath.Clean(s.Dir)], verdict.Stop{Memory: s.Memory, MaxMemory: req.MaxMemory,
 			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
 	}
+	// go vet's analyzers look at the student's code while the tests run:
+	// what they find is reported first.
+	vetted := make(chan map[string][]vet.Finding, 1)
+	go func() {
+		var pkgs []string
+		for _, pk := range req.Packages {
+			pkgs = append(pkgs, pk.ImportPath)
+		}
+		vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
+	}()
 	stopped := ""
 	if len(req.Packages) > 0 {
 		// The test binaries stop themselves at -timeout with a goroutine
@@ -181,6 +192,13 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		case err != nil:
 			return out, err
 		}
+	}
+	for ip, fs := range <-vetted {
+		var vf []verdict.VetFinding
+		for _, f := range fs {
+			vf = append(vf, verdict.VetFinding{File: f.File, Line: f.Line, Analyzer: f.Analyzer, Message: f.Message})
+		}
+		folder.Vet(ip, vf)
 	}
 	out.Results = folder.Results(stopped)
 	return out, nil
@@ -259,6 +277,7 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 	}
 	pkg.Add = HiddenTests(e, in.ImportPath)
 	in.Violations = rules.Check(e.Rules, sources)
+	in.Sources = sources
 	if bad := rules.Tampering(studentCode(root, modPath, t.Dir)); len(bad) > 0 {
 		var lines []string
 		for _, v := range bad {

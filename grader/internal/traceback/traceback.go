@@ -31,8 +31,12 @@ func (f Frame) Short() string {
 	if i := strings.Index(name, "("); i >= 0 && i > 0 {
 		name = name[:i]
 	}
-	return strings.TrimSuffix(name, ".func1")
+	// A function literal is named after the function it is in:
+	// Run.func2, Run.func1.3, Add.gowrap1.
+	return closureSuffix.ReplaceAllString(name, "")
 }
+
+var closureSuffix = regexp.MustCompile(`(\.(func|gowrap)\d+)(\.(func|gowrap)?\d+)*$`)
 
 // Goroutine is one goroutine of a dump.
 type Goroutine struct {
@@ -58,7 +62,7 @@ var (
 	// with main.f on top of the stack:". In a synctest bubble the state
 	// goes on: "chan send (durable), synctest bubble 7" (runtime/traceback.go).
 	headerRE  = regexp.MustCompile(`^(?:goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:|[[ ]?Goroutine (\d+) in state (.+?), with \S+ on top of the stack:)$`)
-	fileRE    = regexp.MustCompile(`^\t(.+\.go):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
+	fileRE    = regexp.MustCompile(`^\t(.+\.(?:go|s)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
 	createdRE = regexp.MustCompile(`^created by (\S+)`)
 	// funcRE is a function line of a stack: "main.worker(...)",
 	// "created by ...", or a bare "panic" as the runtime prints frames

@@ -548,7 +548,7 @@ func (r *Result) log() string {
 
 // VetFinding is one thing go vet's analyzers found in the student's code.
 type VetFinding struct {
-	File     string // as messages name it: exercises/05-racy-counter/counter.go
+	File     string // as go vet names it; findings outside the student's files are left out
 	Line     int
 	Analyzer string // copylocks, lostcancel, ...
 	Message  string
@@ -565,7 +565,10 @@ func (p *pkg) vetLines() []string {
 		return fs[i].Line < fs[j].Line
 	})
 	for _, f := range fs {
-		l := fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Message)
+		if !p.Files.Mine(f.File) {
+			continue
+		}
+		l := fmt.Sprintf("%s:%d: %s", p.Files.Rel(f.File), f.Line, f.Message)
 		if !seen[l] {
 			seen[l] = true
 			out = append(out, l)
@@ -575,4 +578,14 @@ func (p *pkg) vetLines() []string {
 		out = append(out[:5], fmt.Sprintf("... and %d more", len(out)-5))
 	}
 	return out
+}
+
+// Vet records what go vet's analyzers found in a package's files. Call it
+// before Results.
+func (f *Folder) Vet(importPath string, fs []VetFinding) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p := f.pkgs[importPath]; p != nil {
+		p.Input.Vet = append(p.Input.Vet, fs...)
+	}
 }
