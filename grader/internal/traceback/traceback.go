@@ -64,10 +64,6 @@ var (
 	headerRE  = regexp.MustCompile(`^(?:goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:|[[ ]?Goroutine (\d+) in state (.+?), with \S+ on top of the stack:)$`)
 	fileRE    = regexp.MustCompile(`^\t(.+\.(?:go|s)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
 	createdRE = regexp.MustCompile(`^created by (\S+)`)
-	// funcRE is a function line of a stack: "main.worker(...)",
-	// "created by ...", or a bare "panic" as the runtime prints frames
-	// without arguments.
-	funcRE = regexp.MustCompile(`^(?:created by \S+|[\w./*()-]+(?:\[[^\]]*\])?(?:\.[\w*()-]+)*(?:\(.*\))?)(?: in goroutine \d+)?$`)
 )
 
 // Goroutines parses every goroutine dump in text. Lines that are not part of
@@ -87,7 +83,7 @@ func Goroutines(text string) []Goroutine {
 		g := Goroutine{ID: id, State: state(m[2]), Bubble: strings.Contains(m[2], "synctest bubble")}
 		for i+1 < len(lines) {
 			fn := strings.TrimRight(lines[i+1], "\r")
-			if fn == "" || headerRE.MatchString(fn) || !funcRE.MatchString(fn) {
+			if fn == "" || headerRE.MatchString(fn) || !isFuncLine(fn) {
 				break
 			}
 			i++
@@ -110,6 +106,22 @@ func Goroutines(text string) []Goroutine {
 		out = append(out, g)
 	}
 	return out
+}
+
+// isFuncLine reports whether a line after a goroutine header is a function
+// line of its stack ("main.worker(0xc000010000)", "created by main.main in
+// goroutine 1") rather than what follows the dump ("FAIL\tpkg 0.1s",
+// "exit status 2").
+func isFuncLine(l string) bool {
+	if l == "" || l[0] == ' ' || l[0] == '\t' {
+		return false
+	}
+	for _, p := range []string{"FAIL", "ok ", "PASS", "exit status", "panic:", "fatal error:", "goroutine ", "===", "---", "[", "]"} {
+		if strings.HasPrefix(l, p) {
+			return false
+		}
+	}
+	return strings.HasPrefix(l, "created by ") || !strings.Contains(l, " ") || strings.HasSuffix(l, ")")
 }
 
 // funcName turns "main.worker(0xc000010000, 0x3)" into "main.worker".
@@ -473,7 +485,7 @@ func (s side) place(mine Filter) string {
 	case s.started != nil:
 		return fmt.Sprintf("in a goroutine started at %s:%d", mine.Rel(s.started.File), s.started.Line)
 	}
-	return "in the hidden tests' code, on a value your code handed it"
+	return "by the hidden test"
 }
 
 // DescribeRace explains a race report in the student's terms, one line per
@@ -538,7 +550,7 @@ func DescribeRaces(races []Race, mine Filter, max int) string {
 		}
 		seen[d] = true
 		if n == max {
-			b.WriteString("  ... and more races of the same kind\n")
+			b.WriteString("  (and more races: see the full log)\n")
 			break
 		}
 		n++
@@ -589,4 +601,23 @@ func ParseCrash(text string, mine Filter) (Crash, bool) {
 		c.Others = Groups(gs[1:], mine)
 	}
 	return c, true
+}
+
+// Explain says what a race of this kind means and what usually fixes it,
+// in words that fit any exercise (the grader's race check adds advice that
+// fits the exercise's rules and the student's code).
+func (r Race) Explain(mine Filter) string {
+	switch r.Kind(mine) {
+	case WaitGroupRace:
+		return "Wait can return before Add has counted the goroutine. Call Add before the go statement,\n" +
+			"in the goroutine that later calls Wait."
+	case SendCloseRace:
+		return "The channel was closed while a goroutine could still send on it. Close a channel only once\n" +
+			"every send on it is done: wait for the senders, then close it."
+	case CopyRace:
+		return "A value with a lock in it was copied while the lock was in use: a method with a value receiver\n" +
+			"works on a copy, lock included. Give the methods that lock a pointer receiver (func (c *T))."
+	}
+	return "Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n" +
+		"Protect it with a sync.Mutex, or hand the value from one goroutine to the other over a channel."
 }

@@ -2,6 +2,9 @@ package verdict
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/go-concurrency-lab/course/grader/internal/rules"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
@@ -43,8 +47,10 @@ func (t *test) passed() bool {
 	return t.action == testjson.Pass && t.sealed && t.results == 1
 }
 
+// has reports whether the test, or one of its subtests, logged trouble of
+// kind k.
 func (t *test) has(k kind) bool {
-	for _, e := range t.entries {
+	for _, e := range append(t.entries, t.sub...) {
 		if e.kind == k {
 			return true
 		}
@@ -58,6 +64,9 @@ func (p *pkg) classify() {
 		t := p.tests[name]
 		out := t.out.String()
 		t.entries = entries(out)
+		if top, _, ok := strings.Cut(name, "/"); ok && p.tests[top] != nil && t.action == testjson.Fail {
+			p.tests[top].sub = append(p.tests[top].sub, t.entries...)
+		}
 		raw := rawLines(out)
 		if !crashLine.MatchString(raw) || strings.Contains(raw, "panic: test timed out after") {
 			continue
@@ -250,18 +259,8 @@ func (p *pkg) source(file string) []byte {
 // code is all of the student's files, for advice to look at.
 func (p *pkg) code() string {
 	var b strings.Builder
-	if p.Sources != nil {
-		for _, s := range p.Sources {
-			b.Write(s.Data)
-		}
-		return b.String()
-	}
-	names, _ := filepath.Glob(filepath.Join(p.Files.Dir, "*.go"))
-	for _, n := range names {
-		if !strings.HasSuffix(n, "_test.go") {
-			data, _ := os.ReadFile(n)
-			b.Write(data)
-		}
+	for _, s := range p.sources() {
+		b.Write(s.Data)
 	}
 	return b.String()
 }
@@ -368,23 +367,23 @@ func (p *pkg) raceMessage() (string, string) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "The race detector found a data race%s:\n", in)
-	b.WriteString(traceback.DescribeRaces(races, p.Files, 2))
-	b.WriteString(p.raceAdvice(races[0].Kind(p.Files)))
+	b.WriteString(traceback.DescribeRaces(races, p.Files, 1))
+	b.WriteString(p.raceAdvice(races[0]))
 	return b.String(), detail
 }
 
-func (p *pkg) raceAdvice(k traceback.RaceKind) string {
+func (p *pkg) raceAdvice(r traceback.Race) string {
+	k := r.Kind(p.Files)
+	for _, f := range p.Vet {
+		if f.Analyzer == "copylocks" && p.Files.Mine(f.File) {
+			// The copy is made where the method is called, often in the
+			// hidden test: go vet names the student's line that causes it.
+			k = traceback.CopyRace
+		}
+	}
 	code := p.code()
-	switch k {
-	case traceback.WaitGroupRace:
-		return "Wait can return before Add has counted the goroutine. Call Add before the go statement,\n" +
-			"in the goroutine that later calls Wait."
-	case traceback.SendCloseRace:
-		return "The channel was closed while a goroutine could still send on it. Close a channel only once\n" +
-			"every send on it is done: wait for the senders, then close it."
-	case traceback.CopyRace:
-		return "A value with a lock in it was copied while the lock was in use: a method with a value receiver\n" +
-			"works on a copy, lock included. Give the methods that lock a pointer receiver (func (c *T))."
+	if k != traceback.MemoryRace {
+		return r.Explain(p.Files)
 	}
 	var ways []string
 	hasMutex := strings.Contains(code, "sync.Mutex") || strings.Contains(code, "sync.RWMutex")
@@ -404,7 +403,10 @@ func (p *pkg) raceAdvice(k traceback.RaceKind) string {
 		ways = append(ways, "use sync/atomic")
 	}
 	ways = append(ways, "hand the value from one goroutine to the other over a channel")
-	w := strings.Join(ways[:len(ways)-1], ", ") + " or " + ways[len(ways)-1]
+	w := strings.Join(ways[:len(ways)-1], ", ") + ", or " + ways[len(ways)-1]
+	if len(ways) == 2 {
+		w = ways[0] + ", or " + ways[1]
+	}
 	if len(ways) == 1 {
 		w = ways[0]
 	}
@@ -485,6 +487,9 @@ func (p *pkg) blocked() string {
 
 var groupLine = regexp.MustCompile(`^\s+(\d+ goroutines? |\.\.\. and \d+ goroutines? elsewhere)`)
 
+// lookLine is lookAt's pointer: said once per exercise.
+var lookLine = regexp.MustCompile(`^Look at \S+, \S+\.$`)
+
 // dedupeGoroutines says each group of goroutines once per exercise: a
 // later check that would list the same ones again points to the first.
 func (r *Result) dedupeGoroutines() {
@@ -498,6 +503,12 @@ func (r *Result) dedupeGoroutines() {
 		var keep []string
 		dropped, first := false, ""
 		for _, l := range lines {
+			if lookLine.MatchString(l) {
+				if seen[l] != "" {
+					continue
+				}
+				seen[l] = c.Name
+			}
 			if groupLine.MatchString(l) {
 				if where, ok := seen[l]; ok {
 					if !dropped {
@@ -588,4 +599,144 @@ func (f *Folder) Vet(importPath string, fs []VetFinding) {
 	if p := f.pkgs[importPath]; p != nil {
 		p.Input.Vet = append(p.Input.Vet, fs...)
 	}
+}
+
+// mainFile names the file the student edits, as messages name it.
+func (p *pkg) mainFile() string {
+	return p.Files.Rel(filepath.Join(p.Files.Dir, p.Exercise.File))
+}
+
+// namesLine reports whether a message names a line of the student's files.
+func (p *pkg) namesLine(msg string) bool {
+	for _, s := range p.sources() {
+		if strings.Contains(msg, s.Name+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// sources are the student's files as messages name them.
+func (p *pkg) sources() []rules.Source {
+	if p.Sources != nil {
+		return p.Sources
+	}
+	var out []rules.Source
+	names, _ := filepath.Glob(filepath.Join(p.Files.Dir, "*.go"))
+	for _, n := range names {
+		if !strings.HasSuffix(n, "_test.go") {
+			data, _ := os.ReadFile(n)
+			out = append(out, rules.Source{Name: p.Files.Rel(n), Data: data})
+		}
+	}
+	return out
+}
+
+// lookAt points a message that names no line of the student's at the
+// function of theirs it talks about ("Sum(read, 10, 1) returned ..."): the
+// first one it names, or main in a program. "" when it names none.
+func (p *pkg) lookAt(msg string) string {
+	type fn struct {
+		name, where string
+	}
+	var fns []fn
+	for _, s := range p.sources() {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, s.Name, s.Data, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name != "init" {
+				fns = append(fns, fn{fd.Name.Name, fmt.Sprintf("%s:%d", s.Name, fset.Position(fd.Pos()).Line)})
+			}
+		}
+	}
+	best, at := -1, fn{}
+	for _, f := range fns {
+		// An exported name is a name wherever it is; an unexported one
+		// only where it is called ("hello world" is no call of hello).
+		re := `\b` + regexp.QuoteMeta(f.name) + `\b`
+		if !ast.IsExported(f.name) {
+			re += `\(`
+		}
+		loc := regexp.MustCompile(re).FindStringIndex(msg)
+		if loc != nil && (best < 0 || loc[0] < best) {
+			best, at = loc[0], f
+		}
+	}
+	if best < 0 {
+		// The message names none: point at main, or else at the first
+		// function of the file the exercise has the student edit.
+		for _, f := range fns {
+			if f.name == "main" || (at.name == "" && ast.IsExported(f.name) && strings.HasPrefix(f.where, p.mainFile()+":")) {
+				at = f
+			}
+		}
+	}
+	if at.name == "" {
+		return ""
+	}
+	return fmt.Sprintf("Look at %s, %s.", at.name, at.where)
+}
+
+// snippetRE finds code a message tells the student to write: "write defer
+// c.mu.Unlock() right after", "call wg.Wait() before".
+var snippetRE = regexp.MustCompile(`\b(?:write|add|call|put)\s+((?:defer |go )?[\w.]+\([^()]*\))`)
+
+// fitCode drops advice to write code that the student's code already has
+// (a hang blamed on a missing Unlock in code that has it, when a copied
+// lock is the cause) and says so, pointing at go vet when it found
+// something.
+func (p *pkg) fitCode(msg string) string {
+	lines := strings.Split(msg, "\n")
+	var out []string
+	for _, l := range lines {
+		m := snippetRE.FindStringSubmatch(l)
+		if m == nil || !p.hasEverywhere(m[1]) {
+			out = append(out, l)
+			continue
+		}
+		note := fmt.Sprintf("(Your code already has %s, so that is not it", m[1])
+		if len(p.vetLines()) > 0 {
+			note += ": see what go vet found, above.)"
+		} else {
+			note += ".)"
+		}
+		out = append(out, note)
+	}
+	return strings.Join(out, "\n")
+}
+
+// hasEverywhere reports whether the student's code has the snippet where
+// it belongs: "defer c.mu.Unlock()" in every function that calls
+// c.mu.Lock(), anything else somewhere.
+func (p *pkg) hasEverywhere(snippet string) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	snippet = norm(snippet)
+	lock := ""
+	if strings.HasPrefix(snippet, "defer ") && strings.HasSuffix(snippet, ".Unlock()") {
+		lock = strings.TrimSuffix(strings.TrimPrefix(snippet, "defer "), "Unlock()") + "Lock()"
+	}
+	found := false
+	for _, s := range p.sources() {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, s.Name, s.Data, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			body := norm(string(s.Data[fset.Position(fd.Body.Pos()).Offset:fset.Position(fd.Body.End()).Offset]))
+			has := strings.Contains(body, snippet)
+			found = found || has
+			if lock != "" && strings.Contains(body, lock) && !has {
+				return false
+			}
+		}
+	}
+	return found
 }

@@ -116,7 +116,7 @@ func (p *pkg) grade(r *Result) {
 	}
 	if c := r.Check("time"); c != nil {
 		if p.hung() {
-			c.Status, c.Message, c.Detail = Fail, p.timeMessage(), p.dump.String()
+			c.Status, c.Message, c.Detail = Fail, p.fitCode(p.timeMessage()), p.dump.String()
 		} else {
 			r.set("time", Pass, "")
 		}
@@ -304,9 +304,24 @@ func (p *pkg) behaviourFailure(check string, names []string) (msg, detail string
 		msg = p.explain(first)
 		detail = first.out.String()
 	}
-	msg = clip(msg, maxDiagnosis)
+	msg = clip(p.fitCode(msg), maxDiagnosis)
+	if first != nil && first.crash == nil && !p.namesLine(msg) {
+		if at := p.lookAt(msg); at != "" {
+			if i := strings.LastIndex(msg, "\n"+saidMore); i >= 0 {
+				msg = msg[:i] + "\n" + at + msg[i:]
+			} else {
+				msg += "\n" + at
+			}
+		}
+	}
 	if len(others) > 0 {
-		msg += "\n" + p.othersLine(others)
+		if i := strings.LastIndex(msg, "\n"+saidMore); i >= 0 && !strings.Contains(msg[i+1:], "\n") {
+			// One line for both: "(It said 2 things more, and TestB failed too: ...)".
+			msg = msg[:i] + "\n" + strings.TrimSuffix(msg[i+1:], ": see the full log.)") +
+				", and " + list(others) + " failed too: see the full log.)"
+		} else {
+			msg += "\n" + p.othersLine(others)
+		}
 	}
 	return msg, detail, true
 }
@@ -515,9 +530,9 @@ func (p *pkg) failure(t *test) string {
 	// The first message is the diagnosis; the others are in the log.
 	msg := clip(parts[0], maxDiagnosis-1)
 	if n := len(parts) - 1; n == 1 {
-		msg += "\n(It said one thing more: see the full log.)"
+		msg += "\n" + saidMore + "one thing more: see the full log.)"
 	} else if n > 1 {
-		msg += fmt.Sprintf("\n(It said %d things more: see the full log.)", n)
+		msg += fmt.Sprintf("\n"+saidMore+"%d things more: see the full log.)", n)
 	}
 	return msg
 }
@@ -605,6 +620,9 @@ func indent(s string) string {
 	}
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
+
+// saidMore starts the line that counts a test's other messages.
+const saidMore = "(It said "
 
 // maxDiagnosis bounds the lines of one check's diagnosis; the full log has
 // the rest.

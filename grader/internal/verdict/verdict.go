@@ -177,6 +177,7 @@ type pkg struct {
 
 type test struct {
 	entries []entry // what the test logged, by kind (see classify)
+	sub     []entry // what its failed subtests logged
 	crash   *crash  // the test crashed the program
 	name    string
 	action  testjson.Action // run, then pass, fail or skip
