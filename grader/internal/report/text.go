@@ -235,4 +235,3 @@ func fit(lines []string, n int) []string {
 	// location lost.
 	return out
 }
-
