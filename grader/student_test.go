@@ -12,8 +12,8 @@ import (
 
 // TestStudentScripts runs the scenarios of the student's loop in
 // testdata/student: hint, list, reset and watch. They use the same module
-// set-up as TestScripts, and waitfile to follow a watch running in the
-// background.
+// set-up as TestScripts, waitfile to follow a watch running in the
+// background, and verdict to read a JSON report.
 func TestStudentScripts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the scripts build and run real test binaries")
@@ -48,6 +48,7 @@ func TestStudentScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitfile": cmdWaitFile,
+			"verdict":  cmdVerdict,
 		},
 	})
 }
