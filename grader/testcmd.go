@@ -64,7 +64,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		plan.Targets = append(plan.Targets, grade.Target{Exercise: ex, Dir: filepath.Join(base, ex.Name)})
 	}
 	command := "go run ./grader"
-	if os.Getenv("GRADER_VIA_MAKE") == "1" {
+	if viaMake() {
 		command = "make test"
 	}
 	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}}
@@ -75,7 +75,6 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		file := filepath.Join(base, ex.Name, ex.File)
 		if rel, err := filepath.Rel(root, file); err == nil {
 			opts.Files[ex.Name] = filepath.ToSlash(rel)
-			opts.Edit[ex.Name] = fmt.Sprintf("%s:%d", filepath.ToSlash(rel), todoLine(file))
 		}
 	}
 	var lv *live
@@ -119,6 +118,11 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if !platformFormat(*format) {
 		// A grading platform's run is not the student's own progress.
 		recordProgress(root, base, out.Results)
+	}
+	for i, ex := range exercises {
+		if i < len(out.Results) {
+			opts.Edit[ex.Name] = editAt(root, filepath.Join(base, ex.Name), ex, &out.Results[i])
+		}
 	}
 	rep := report.New(out.Results, out.Race, out.RaceWhy)
 	rep.Command = command
@@ -289,20 +293,6 @@ func (l *live) warnColdCache(ctx context.Context, root string, race bool) {
 	}
 	l.say("This is the first run here, so Go first compiles " + what + ": a minute or two.\n" +
 		"It happens once: Go keeps it in its build cache, and later runs take seconds.")
-}
-
-// todoLine is the line of the first TODO in file, where the work starts, or 1.
-func todoLine(file string) int {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return 1
-	}
-	for i, line := range strings.Split(string(data), "\n") {
-		if strings.Contains(line, "TODO") {
-			return i + 1
-		}
-	}
-	return 1
 }
 
 // platformFormat reports whether a format is read by a grading platform
