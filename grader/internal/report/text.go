@@ -53,7 +53,7 @@ func WriteText(w io.Writer, r *Report, o Options) error {
 			fmt.Fprintf(&b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
 			if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
 				// Said once below, not once per check.
-				gated = append(gated, c.Name)
+				gated = append(gated, string(c.Name))
 				b.WriteString("  looks fine, not scored yet\n")
 				continue
 			}
