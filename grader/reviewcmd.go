@@ -51,7 +51,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "review")
 	format := fs.String("format", "csv", "write the gradebook as `format`: "+strings.Join(review.Formats(), "|")+" (default: from -o's extension, else csv)")
 	output := fs.String("o", "", "write the gradebook to `file` instead of stdout")
-	hiddenDir := fs.String("hidden", "", "read the hidden tests from the *.txtar files in `dir` instead of the grader's own")
+	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	courseDir := fs.String("course", "", "the instructor's checkout of the course, to compare with (default: the module at the current folder)")
 	only := fs.String("exercises", "", "grade only these `exercises` (comma-separated names or numbers); default all")
 	jobs := fs.Int("j", max(1, runtime.NumCPU()/2), "grade `n` students at a time")

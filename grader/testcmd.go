@@ -29,7 +29,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "test")
 	format := fs.String("format", "text", "write the report as `format`: "+joinFormats())
 	dir := fs.String("dir", "exercises", "grade the exercise folders under `dir`")
-	hiddenDir := fs.String("hidden", "", "read the hidden tests from the *.txtar files in `dir` instead of the grader's own")
+	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	race := fs.Bool("race", true, "look for data races (needs cgo); -race=false says so in the report")
 	deadline := fs.Duration("deadline", 0, "stop grading after `duration` and report what did not finish as errors (0: no limit; classroom formats)")
 	names, err := parseFlags(fs, args)

@@ -103,7 +103,7 @@ func writeChecks(b *strings.Builder, e *verdict.Result, p palette) {
 		fmt.Fprintf(b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
 		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
 			// Said once below, not once per check.
-			gated = append(gated, c.Name)
+			gated = append(gated, string(c.Name))
 			b.WriteString("  looks fine, not scored yet\n")
 			continue
 		}
