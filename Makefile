@@ -7,7 +7,7 @@ EX ?=
 RUNS ?= 2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: test watch hint list reset check vet unit selftest lint bench
+.PHONY: test watch hint list reset check vet unit selftest lint lint-go bench
 
 ## Students
 
@@ -44,7 +44,7 @@ reset: .grader-build
 
 ## Maintainers
 
-check: vet unit lint selftest
+check: vet lint-go unit lint selftest
 
 vet:
 	$(GO) vet ./...
@@ -55,6 +55,11 @@ unit:
 
 lint:
 	$(GO) run $(ACTIONLINT)
+
+# go.mod tidy, staticcheck, and gofmt + vet + staticcheck of every hidden
+# test and mutant compiled against the reference solution.
+lint-go:
+	$(GO) run ./grader/internal/lint
 
 selftest:
 	$(GO) run ./grader selftest -runs $(RUNS) $(EX)

@@ -16,7 +16,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 )
 
-// Exit codes of the grader (the contract in DESIGN.md).
+// Exit codes of the grader (the contract in doc.go).
 const (
 	exitPass  = 0 // every graded exercise passes
 	exitFail  = 1 // some exercise does not pass

@@ -20,6 +20,7 @@ import (
 
 	course "github.com/go-concurrency-lab/course"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
 	"github.com/go-concurrency-lab/course/grader/internal/run"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
@@ -383,13 +384,5 @@ func HiddenTests(e *catalog.Exercise, importPath string) map[string][]byte {
 	return files
 }
 
-var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
-
 // ModulePath is the module path that the go.mod file modFile declares.
-func ModulePath(modFile []byte) string {
-	m := moduleLine.FindSubmatch(modFile)
-	if m == nil {
-		return ""
-	}
-	return string(m[1])
-}
+func ModulePath(modFile []byte) string { return module.Path(modFile) }
