@@ -42,7 +42,7 @@ func TestHoldCountsAndReleases(t *testing.T) {
 			t.Fatalf("peak %d entered %d left %d in flight %d; want 3 3 3 0", h.Peak(), h.Entered(), h.Left(), h.InFlight())
 		}
 		// Once open, calls go straight through.
-		leave, err := h.Enter(nil)
+		leave, err := h.Enter(context.TODO())
 		leave()
 		leave() // a second call of leave counts nothing
 		if err != nil || h.Left() != 4 || h.InFlight() != 0 {
