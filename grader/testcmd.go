@@ -16,6 +16,7 @@ import (
 	course "github.com/go-concurrency-lab/course"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/grade"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/report"
 	gotest "github.com/go-concurrency-lab/course/grader/internal/run"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
@@ -333,7 +334,7 @@ func stoppedOutcome(exercises []*catalog.Exercise, deadline time.Duration, inter
 // edits to those files must not change what their code is graded against.
 func pristineModule(root string) (mod, sum []byte, notices []string) {
 	tree, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil || modulePathOf(tree) != modulePathOf(course.ModFile) {
+	if err != nil || module.Path(tree) != module.Path(course.ModFile) {
 		return nil, nil, nil // another module: grade it with its own files
 	}
 	treeSum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
@@ -345,15 +346,6 @@ func pristineModule(root string) (mod, sum []byte, notices []string) {
 		notices = append(notices, what+": your code was built with the course's module files, as it will be by the classroom's grader.")
 	}
 	return course.ModFile, course.SumFile, notices
-}
-
-func modulePathOf(mod []byte) string {
-	for _, line := range bytes.Split(mod, []byte("\n")) {
-		if f := bytes.Fields(line); len(f) == 2 && string(f[0]) == "module" {
-			return string(bytes.Trim(f[1], `"`))
-		}
-	}
-	return ""
 }
 
 // useColor: colour only on a terminal, and never with NO_COLOR.
