@@ -234,7 +234,7 @@ func parseDir(name string, fsys fs.FS) (*Exercise, error) {
 		case len(parts) == 2 && parts[0] == "hints" && strings.HasSuffix(p, ".md"):
 			n, err := strconv.Atoi(strings.TrimSuffix(parts[1], ".md"))
 			if err != nil || n < 1 {
-				return fmt.Errorf("hint %q: name hints 1.md, 2.md, ...", p)
+				return fmt.Errorf("hint %q: name the hints 1.md, 2.md and so on", p)
 			}
 			hints[n] = strings.TrimSpace(string(data))
 		case len(parts) == 3 && parts[0] == "mutants" && (strings.HasSuffix(p, ".go") || parts[2] == mutantFile):
