@@ -5,6 +5,7 @@ import (
 	"embed"
 	"flag"
 	"fmt"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"io/fs"
 	"os"
 	"path"
@@ -157,7 +158,7 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 	if err != nil {
 		return nil, usageError{"-course: " + err.Error()}
 	}
-	if modulePathOf(mustRead(filepath.Join(root, "go.mod"))) != modulePathOf(course.ModFile) {
+	if module.Path(mustRead(filepath.Join(root, "go.mod"))) != module.Path(course.ModFile) {
 		return nil, usageError{fmt.Sprintf("%s is not a checkout of the course (its go.mod names another module): run the review from the instructor's checkout, or give it with -course", root)}
 	}
 	ref, err := review.NewReference(root, append(append([]string(nil), dirs...), o.output, o.diff))

@@ -24,6 +24,20 @@ func (f *Folder) Results(stopped string) []Result {
 	return out
 }
 
+// Result returns the result of one package as soon as it is known: once
+// the package's own pass, fail or skip event has arrived (nothing of it
+// follows that), or at once for a package that could not be graded. It is
+// what Results will say of it, unless the whole run is redone.
+func (f *Folder) Result(importPath string) (Result, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.pkgs[importPath]
+	if p == nil || !p.done && p.Missing == "" {
+		return Result{}, false
+	}
+	return p.result(""), true
+}
+
 func (p *pkg) result(stopped string) Result {
 	e := p.Exercise
 	r := Result{Exercise: e.Name, Title: e.Title, MaxScore: e.MaxScore(), Notices: p.Notices, Seconds: p.elapsed}
