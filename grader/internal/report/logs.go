@@ -11,8 +11,8 @@ import (
 const LogDir = ".grader/logs"
 
 // SaveLogs writes the full log of each exercise that did not pass to
-// root/.grader/logs/NN-slug.txt, removes the log of each that passed, and
-// records in the report the file each message can point to.
+// root/.grader/logs/NN-slug.txt (Options.LogDir names them in the text),
+// and removes the log of each that passed.
 func SaveLogs(root string, r *Report) error {
 	dir := filepath.Join(root, filepath.FromSlash(LogDir))
 	for i := range r.Exercises {
@@ -29,7 +29,6 @@ func SaveLogs(root string, r *Report) error {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			return fmt.Errorf("saving the full log: %w", err)
 		}
-		e.LogFile = LogDir + "/" + e.Exercise + ".txt"
 	}
 	return nil
 }

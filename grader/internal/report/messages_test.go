@@ -12,6 +12,8 @@ package report
 // quick, and the same every time.
 //
 //	go test ./grader/... -run TestMessages -update   grade every case again, rewrite the recordings and the goldens
+//	GCL_MESSAGES_ONLY=08,09 go test ./grader/internal/report -run TestMessages -update
+//	                                                 the same for some exercises only
 //	GCL_MESSAGES_REPLAY=1 go test ./grader/internal/report -run TestMessages -update
 //	                                                 rewrite the goldens from the recordings (after a change of wording)
 
@@ -182,15 +184,10 @@ func (c *messageCase) render(e *catalog.Exercise) (string, verdict.Result) {
 		f.Event(ev)
 	}
 	results := f.Results("")
-	for i := range results {
-		if results[i].Log != "" {
-			// Where the grader's test command saves it (SaveLogs).
-			results[i].LogFile = LogDir + "/" + results[i].Exercise + ".txt"
-		}
-	}
 	rep := New(results, in.Race, in.RaceWhy)
 	var b bytes.Buffer
-	if err := WriteText(&b, rep, Options{}); err != nil {
+	// The options of the grader's test command (-v aside).
+	if err := WriteText(&b, rep, Options{LogDir: LogDir}); err != nil {
 		return "error: " + err.Error(), results[0]
 	}
 	return b.String(), results[0]
@@ -279,7 +276,20 @@ func recordCorpus(t *testing.T, cat *catalog.Catalog) {
 		}
 		vs = append(vs, v)
 	}
+	only := map[string]bool{}
+	for _, n := range strings.FieldsFunc(os.Getenv("GCL_MESSAGES_ONLY"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		only[n] = true
+	}
 	for _, e := range cat.Exercises {
+		if len(only) > 0 && !only[e.Number()] && !only[e.Name] {
+			continue
+		}
+		// The exercise's cases are recorded afresh: a mutant that is gone
+		// takes its case with it.
+		old, _ := filepath.Glob(filepath.Join(messagesDir, e.Name, "*.txt*"))
+		for _, f := range old {
+			os.Remove(f)
+		}
 		sol, err := readGoFiles(filepath.Join(root, "solutions", e.Name))
 		if err != nil {
 			t.Fatal(err)

@@ -51,11 +51,18 @@ type Options struct {
 	// Verbose makes the text format print each failing exercise's full log
 	// in place of naming its file.
 	Verbose bool
+	// LogDir, when set, is where SaveLogs writes the full logs (relative
+	// to the repository's root): the text format names each exercise's.
+	LogDir string
 	// Files names each exercise's file that students edit, by exercise
 	// name, relative to the repository's root with forward slashes
 	// (exercises/01-wait-for-hello/main.go). Classroom annotations point
 	// there when a message names no line of its own.
 	Files map[string]string
+	// Edit names, by exercise name, where the student should start editing
+	// as path:line (exercises/01-wait-for-hello/main.go:12), for the text
+	// report's next step; terminals and editors open that form.
+	Edit map[string]string
 	// Exercises names every exercise of the course, graded in this run or
 	// not: the classroom format gives each its runner. Nil means the
 	// report's own.

@@ -507,7 +507,7 @@ func (r *Result) dedupeGoroutines() {
 				if seen[l] != "" {
 					continue
 				}
-				seen[l] = c.Name
+				seen[l] = string(c.Name)
 			}
 			if groupLine.MatchString(l) {
 				if where, ok := seen[l]; ok {
@@ -517,7 +517,7 @@ func (r *Result) dedupeGoroutines() {
 					dropped = true
 					continue
 				}
-				seen[l] = c.Name
+				seen[l] = string(c.Name)
 			}
 			keep = append(keep, l)
 		}
@@ -648,7 +648,16 @@ func (p *pkg) lookAt(msg string) string {
 		}
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name != "init" {
-				fns = append(fns, fn{fd.Name.Name, fmt.Sprintf("%s:%d", s.Name, fset.Position(fd.Pos()).Line)})
+				// A function still to write is best entered at its TODO.
+				line := fset.Position(fd.Pos()).Line
+				lines := strings.Split(string(s.Data), "\n")
+				for l := line; l <= fset.Position(fd.End()).Line && l <= len(lines); l++ {
+					if strings.Contains(lines[l-1], "TODO") {
+						line = l
+						break
+					}
+				}
+				fns = append(fns, fn{fd.Name.Name, fmt.Sprintf("%s:%d", s.Name, line)})
 			}
 		}
 	}

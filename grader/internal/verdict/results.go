@@ -22,10 +22,24 @@ func (f *Folder) Results(stopped string) []Result {
 	return out
 }
 
+// Result returns the result of one package as soon as it is known: once
+// the package's own pass, fail or skip event has arrived (nothing of it
+// follows that), or at once for a package that could not be graded. It is
+// what Results will say of it, unless the whole run is redone.
+func (f *Folder) Result(importPath string) (Result, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.pkgs[importPath]
+	if p == nil || !p.done && p.Missing == "" {
+		return Result{}, false
+	}
+	return p.result(""), true
+}
+
 func (p *pkg) result(stopped string) Result {
 	e := p.Exercise
 	r := Result{Exercise: e.Name, Title: e.Title, MaxScore: e.MaxScore(), Notices: p.Notices, Seconds: p.elapsed}
-	checks := []string{"build"}
+	checks := []catalog.Check{catalog.Build}
 	for _, c := range catalog.Checks[1:] {
 		if _, ok := e.Points[c]; ok {
 			checks = append(checks, c)
@@ -76,7 +90,7 @@ func (r *Result) skipAll(s Status, msg string) {
 	}
 }
 
-func (r *Result) set(name string, s Status, msg string) {
+func (r *Result) set(name catalog.Check, s Status, msg string) {
 	if c := r.Check(name); c != nil {
 		c.Status, c.Message = s, msg
 	}
@@ -95,7 +109,7 @@ const GatedPrefix = "not scored until behaviour and rules pass:"
 func (p *pkg) grade(r *Result) {
 	r.set("build", Pass, "")
 	p.classify()
-	for _, c := range []string{"behaviour", "ordering", "leaks", "race"} {
+	for _, c := range []catalog.Check{catalog.Behaviour, catalog.Ordering, catalog.Leaks, catalog.Race} {
 		if cc := r.Check(c); cc != nil {
 			cc.Status, cc.Message, cc.Detail = p.judge(c)
 		}
@@ -195,8 +209,8 @@ func (p *pkg) hung() bool {
 
 // kindOwner is the check that a kind of trouble is charged to in this
 // exercise: its own check when the exercise has it, behaviour otherwise.
-func (p *pkg) kindOwner(k kind) string {
-	own := map[kind]string{kindRace: "race", kindLeak: "leaks", kindTime: "time"}[k]
+func (p *pkg) kindOwner(k kind) catalog.Check {
+	own := map[kind]catalog.Check{kindRace: catalog.Race, kindLeak: catalog.Leaks, kindTime: catalog.Time}[k]
 	if _, ok := p.Exercise.Points[own]; own == "" || !ok || (k == kindRace && !p.Race) {
 		return "behaviour"
 	}
@@ -205,7 +219,7 @@ func (p *pkg) kindOwner(k kind) string {
 
 // judge decides a check proved by hidden tests: its status, the diagnosis
 // for the student and the full detail.
-func (p *pkg) judge(check string) (Status, string, string) {
+func (p *pkg) judge(check catalog.Check) (Status, string, string) {
 	names := p.Exercise.Tests[check]
 	switch check {
 	case "race":
@@ -251,7 +265,7 @@ func (p *pkg) judge(check string) (Status, string, string) {
 // lists: a wrong result they find is still behaviour's to report.
 func (p *pkg) unlisted() []string {
 	listed := map[string]bool{}
-	for _, c := range []string{"behaviour", "ordering"} {
+	for _, c := range []catalog.Check{catalog.Behaviour, catalog.Ordering} {
 		for _, n := range p.Exercise.Tests[c] {
 			listed[n] = true
 		}
@@ -267,7 +281,7 @@ func (p *pkg) unlisted() []string {
 
 // behaviourFailure explains the first test of names that failed in a way
 // that is behaviour's (or ordering's) to report, if any did.
-func (p *pkg) behaviourFailure(check string, names []string) (msg, detail string, failed bool) {
+func (p *pkg) behaviourFailure(check catalog.Check, names []string) (msg, detail string, failed bool) {
 	var first *test
 	var firstName string
 	var others []string
@@ -383,7 +397,7 @@ func joinReasons(rs []string) string {
 }
 
 // causeCheck is the check that explains why a test ended the program.
-func (p *pkg) causeCheck(c *test) string {
+func (p *pkg) causeCheck(c *test) catalog.Check {
 	if c.crash != nil {
 		if c.crash.leak {
 			return p.kindOwner(kindLeak)

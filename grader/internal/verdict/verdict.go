@@ -34,11 +34,11 @@ const (
 
 // Check is one check of an exercise.
 type Check struct {
-	Name     string `json:"name"`
-	Status   Status `json:"status"`
-	Score    int    `json:"score"`
-	MaxScore int    `json:"max_score"`
-	Message  string `json:"message,omitempty"`
+	Name     catalog.Check `json:"name"`
+	Status   Status        `json:"status"`
+	Score    int           `json:"score"`
+	MaxScore int           `json:"max_score"`
+	Message  string        `json:"message,omitempty"`
 	// Detail is what the message was made from, in full: the tests' own
 	// output, race reports, goroutine dumps. The text report saves it in
 	// the exercise's log file; -v prints it.
@@ -60,13 +60,12 @@ type Result struct {
 	// Seconds is the wall time of the exercise's test binary.
 	Seconds float64 `json:"seconds"`
 	// Log is the full detail of every check that did not pass, for the
-	// exercise's log file; LogFile names that file once it is written.
-	Log     string `json:"-"`
-	LogFile string `json:"log_file,omitempty"`
+	// exercise's log file (report.SaveLogs).
+	Log string `json:"-"`
 }
 
 // Check returns the named check, or nil.
-func (r *Result) Check(name string) *Check {
+func (r *Result) Check(name catalog.Check) *Check {
 	for i := range r.Checks {
 		if r.Checks[i].Name == name {
 			return &r.Checks[i]
