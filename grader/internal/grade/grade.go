@@ -164,6 +164,22 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		}
 		vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
 	}()
+	// applyVet gives the folder what go vet found, once, before the first
+	// result is told (vet is done long before the first test binary is).
+	vetDone := false
+	applyVet := func(f *verdict.Folder) {
+		if vetDone {
+			return
+		}
+		vetDone = true
+		for ip, fs := range <-vetted {
+			var vf []verdict.VetFinding
+			for _, x := range fs {
+				vf = append(vf, verdict.VetFinding{File: x.File, Line: x.Line, Analyzer: x.Analyzer, Message: x.Message})
+			}
+			f.Vet(ip, vf)
+		}
+	}
 	stopped := ""
 	if len(req.Packages) > 0 {
 		// The test binaries stop themselves at -timeout with a goroutine
@@ -188,6 +204,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 				p.Event(ev)
 			}
 			if i, ok := targetOf[ev.Package]; ok && p.Graded != nil && ev.Test == "" && ended(ev.Action) {
+				applyVet(folder)
 				if r, ok := folder.Result(ev.Package); ok {
 					p.Graded(i, r)
 				}
@@ -212,13 +229,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return out, err
 		}
 	}
-	for ip, fs := range <-vetted {
-		var vf []verdict.VetFinding
-		for _, f := range fs {
-			vf = append(vf, verdict.VetFinding{File: f.File, Line: f.Line, Analyzer: f.Analyzer, Message: f.Message})
-		}
-		folder.Vet(ip, vf)
-	}
+	applyVet(folder)
 	out.Results = folder.Results(stopped)
 	return out, nil
 }

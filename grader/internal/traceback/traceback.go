@@ -413,12 +413,16 @@ type side struct {
 	call    string // the library function the student's line called into: "(*WaitGroup).Add"
 	started *Frame // where its goroutine started, in the student's files
 	main    bool   // the main goroutine (a program's main)
+	funcs   map[string]bool
 }
 
 func sides(r Race, mine Filter) []side {
 	var out []side
 	for _, a := range r.Accesses {
-		s := side{kind: strings.ToLower(a.Kind), main: a.Goroutine == 0}
+		s := side{kind: strings.ToLower(a.Kind), main: a.Goroutine == 0, funcs: map[string]bool{}}
+		for _, fr := range a.Frames {
+			s.funcs[fr.Func] = true
+		}
 		for i, fr := range a.Frames {
 			if mine.Mine(fr.File) {
 				s.at, s.ok = fr, true
@@ -498,10 +502,10 @@ func DescribeRace(r Race, mine Filter) string {
 	case WaitGroupRace:
 		var add, wait *side
 		for i := range ss {
-			switch ss[i].call {
-			case "sync.(*WaitGroup).Add", "sync.(*WaitGroup).Done":
+			switch {
+			case ss[i].funcs["sync.(*WaitGroup).Add"], ss[i].funcs["sync.(*WaitGroup).Done"]:
 				add = &ss[i]
-			case "sync.(*WaitGroup).Wait":
+			case ss[i].funcs["sync.(*WaitGroup).Wait"]:
 				wait = &ss[i]
 			}
 		}
@@ -514,10 +518,10 @@ func DescribeRace(r Race, mine Filter) string {
 	case SendCloseRace:
 		var send, cl *side
 		for i := range ss {
-			switch ss[i].call {
-			case "runtime.chansend", "runtime.chansend1":
+			switch {
+			case ss[i].funcs["runtime.chansend"], ss[i].funcs["runtime.chansend1"]:
 				send = &ss[i]
-			case "runtime.closechan":
+			case ss[i].funcs["runtime.closechan"]:
 				cl = &ss[i]
 			}
 		}
@@ -606,8 +610,11 @@ func ParseCrash(text string, mine Filter) (Crash, bool) {
 // Explain says what a race of this kind means and what usually fixes it,
 // in words that fit any exercise (the grader's race check adds advice that
 // fits the exercise's rules and the student's code).
-func (r Race) Explain(mine Filter) string {
-	switch r.Kind(mine) {
+func (r Race) Explain(mine Filter) string { return ExplainKind(r.Kind(mine)) }
+
+// ExplainKind is Explain for a race of kind k.
+func ExplainKind(k RaceKind) string {
+	switch k {
 	case WaitGroupRace:
 		return "Wait can return before Add has counted the goroutine. Call Add before the go statement,\n" +
 			"in the goroutine that later calls Wait."

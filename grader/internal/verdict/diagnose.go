@@ -383,7 +383,7 @@ func (p *pkg) raceAdvice(r traceback.Race) string {
 	}
 	code := p.code()
 	if k != traceback.MemoryRace {
-		return r.Explain(p.Files)
+		return traceback.ExplainKind(k)
 	}
 	var ways []string
 	hasMutex := strings.Contains(code, "sync.Mutex") || strings.Contains(code, "sync.RWMutex")
@@ -579,7 +579,10 @@ func (p *pkg) vetLines() []string {
 		if !p.Files.Mine(f.File) {
 			continue
 		}
-		l := fmt.Sprintf("%s:%d: %s", p.Files.Rel(f.File), f.Line, f.Message)
+		// Types are named as the student wrote them, without the
+		// package's import path.
+		msg := strings.ReplaceAll(f.Message, p.ImportPath+".", "")
+		l := fmt.Sprintf("%s:%d: %s", p.Files.Rel(f.File), f.Line, msg)
 		if !seen[l] {
 			seen[l] = true
 			out = append(out, l)
