@@ -602,13 +602,27 @@ func addDefault(p *pkg) []site {
 		if !ok {
 			return nil
 		}
+		returns := true
 		for _, s := range sel.Body.List {
-			if s.(*ast.CommClause).Comm == nil {
+			cc := s.(*ast.CommClause)
+			if cc.Comm == nil {
 				return nil
 			}
+			returns = returns && len(cc.Body) > 0 && isReturn(cc.Body[len(cc.Body)-1])
+		}
+		if returns {
+			// A select whose every case returns may end its function: a
+			// default that falls through would not compile ("missing
+			// return").
+			return nil
 		}
 		return func() { sel.Body.List = append(sel.Body.List, &ast.CommClause{}) }
 	})
+}
+
+func isReturn(s ast.Stmt) bool {
+	_, ok := s.(*ast.ReturnStmt)
+	return ok
 }
 
 // isCtx reports whether e is a context.Context (with no types: a name

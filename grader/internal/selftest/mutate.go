@@ -134,7 +134,9 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			if err := writeFiles(dir, files); err != nil {
 				return nil, err
 			}
-			all = append(all, &mutantVariant{report: rep, mutant: m, target: grade.Target{Exercise: e, Dir: dir}})
+			// A mutant with a type error is known not to build: it is
+			// counted without spending a build on it.
+			all = append(all, &mutantVariant{report: rep, mutant: m, target: grade.Target{Exercise: e, Dir: dir}, noBuild: m.Broken != ""})
 		}
 	}
 
