@@ -28,8 +28,9 @@
 //	  -race=false            do not look for data races; the race check then
 //	                         reports "not checked" and no exercise can pass
 //	watch      re-grade the exercise being worked on whenever one of its files
-//	           changes; moves on when it passes. Keys: h hint, n next, l list,
-//	           r re-run, q quit.
+//	           changes, passed or not; it stays on that exercise (the first not
+//	           yet passed, or the one named) until n. Keys: h hint, n next,
+//	           l list, r re-run, q quit.
 //	  -poll, -interval D     watch by polling every D instead of file events; the
 //	                         grader also switches to polling by itself when it sees a
 //	                         change that no file event announced
