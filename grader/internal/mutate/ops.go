@@ -19,7 +19,7 @@ import (
 var Operators = []Operator{
 	{"remove-lock", "remove a Lock/Unlock (RLock/RUnlock) pair (RCXC, RSB)", removeLock},
 	{"rlock", "take the read lock (RLock/RUnlock) instead of the lock", rlock},
-	{"unlock-early", "unlock before the last write of the critical section (SKCR)", unlockEarly},
+	{"unlock-early", "unlock before the last write of the critical section (with a deferred unlock: the write alone goes outside) (SKCR)", unlockEarly},
 	{"lock-late", "take the lock after the critical section's first statement (SHCR)", lockLate},
 	{"split-critical", "unlock and lock again after the critical section's first statement (SPCR)", splitCritical},
 	{"swap-acquire", "take two locks (Lock, RLock, Take, Acquire) in the other order (ELPA)", swapAcquire},
@@ -164,16 +164,19 @@ func unlockEarly(p *pkg) []site {
 			continue
 		}
 		out = append(out, site{lp.fn, func() {
-			un := (*lp.list)[lp.j]
 			if lp.deferred {
-				un = &ast.ExprStmt{X: lp.unlock}
+				// The write alone leaves the critical section: unlock
+				// before it, lock again after it, so that the deferred
+				// unlock (and every other path) stays as it was.
+				recv, name := method(lp.lock)
+				_, unName := method(lp.unlock)
+				insert(lp.list, last+1, &ast.ExprStmt{X: call(clone(recv), name, cloneAll(lp.lock.Args)...)})
+				insert(lp.list, last, &ast.ExprStmt{X: call(clone(recv), unName, cloneAll(lp.unlock.Args)...)})
+				return
 			}
+			un := (*lp.list)[lp.j]
 			remove(lp.list, lp.j)
-			k := last
-			if k > lp.j {
-				k--
-			}
-			insert(lp.list, k, un)
+			insert(lp.list, last, un)
 		}})
 	}
 	return out
