@@ -216,6 +216,13 @@ func lockLate(p *pkg) []site {
 					next = append(next, l[x])
 				}
 			}
+			at := l[k].End()
+			if k+1 < len(l) {
+				at = l[k+1].Pos()
+			}
+			for _, s := range moved {
+				setPos(s, at)
+			}
 			next = append(next, moved...)
 			next = append(next, l[k+1:]...)
 			*lp.list = next
@@ -268,7 +275,12 @@ func swapAcquire(p *pkg) []site {
 				d := callOf((*list)[b])
 				if _, n := method(d); n == name && str(d) != str(c) {
 					sa, sb := s.(*ast.ExprStmt), (*list)[b].(*ast.ExprStmt)
-					out = append(out, site{fn, func() { sa.X, sb.X = sb.X, sa.X }})
+					out = append(out, site{fn, func() {
+						pa, pb := sa.Pos(), sb.Pos()
+						sa.X, sb.X = sb.X, sa.X
+						setPos(sa, pa)
+						setPos(sb, pb)
+					}})
 				}
 				break
 			}
@@ -356,7 +368,7 @@ func undefer(p *pkg) []site {
 		if !ok {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.ExprStmt{X: d.Call} }
+		return func() { put(list, i, &ast.ExprStmt{X: d.Call}) }
 	})
 }
 
@@ -371,7 +383,12 @@ func swapDefers(p *pkg) []site {
 		if !ok1 || !ok2 {
 			return nil
 		}
-		return func() { a.Call, b.Call = b.Call, a.Call }
+		return func() {
+			pa, pb := a.Pos(), b.Pos()
+			a.Call, b.Call = b.Call, a.Call
+			setPos(a, pa)
+			setPos(b, pb)
+		}
 	})
 }
 
@@ -401,8 +418,8 @@ func sleepForWait(p *pkg) []site {
 		}
 		return func() {
 			addImport(p.file, "time")
-			(*list)[i] = &ast.ExprStmt{X: call(ast.NewIdent("time"), "Sleep",
-				&ast.SelectorExpr{X: ast.NewIdent("time"), Sel: ast.NewIdent("Millisecond")})}
+			put(list, i, &ast.ExprStmt{X: call(ast.NewIdent("time"), "Sleep",
+				&ast.SelectorExpr{X: ast.NewIdent("time"), Sel: ast.NewIdent("Millisecond")})})
 		}
 	})
 }
@@ -432,6 +449,8 @@ func addInGoroutine(p *pkg) []site {
 					&ast.DeferStmt{Call: call(clone(recv), "Done")},
 				}, body(c.Args[0])...)
 				lit := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: stmts}}
+				// No positions: the printer lays the new literal out on
+				// lines of its own.
 				(*list)[i] = &ast.GoStmt{Call: &ast.CallExpr{Fun: lit}}
 			}
 		}
@@ -458,20 +477,20 @@ func untrackGo(p *pkg) []site {
 		if c == nil || len(c.Args) != 1 {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.GoStmt{Call: callNow(c.Args[0])} }
+		return func() { put(list, i, &ast.GoStmt{Call: callNow(c.Args[0])}) }
 	})
 }
 
 func noGo(p *pkg) []site {
 	return stmtSites(p, func(list *[]ast.Stmt, i int) func() {
 		if g, ok := (*list)[i].(*ast.GoStmt); ok {
-			return func() { (*list)[i] = &ast.ExprStmt{X: g.Call} }
+			return func() { put(list, i, &ast.ExprStmt{X: g.Call}) }
 		}
 		c, _, _ := p.wgCall((*list)[i], "Go")
 		if c == nil || len(c.Args) != 1 {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.ExprStmt{X: callNow(c.Args[0])} }
+		return func() { put(list, i, &ast.ExprStmt{X: callNow(c.Args[0])}) }
 	})
 }
 
@@ -619,7 +638,11 @@ func addDefault(p *pkg) []site {
 			// return").
 			return nil
 		}
-		return func() { sel.Body.List = append(sel.Body.List, &ast.CommClause{}) }
+		return func() {
+			// At the closing brace, after the comments of the last case.
+			def := &ast.CommClause{Case: sel.Body.Rbrace, Colon: sel.Body.Rbrace}
+			sel.Body.List = append(sel.Body.List, def)
+		}
 	})
 }
 
@@ -825,9 +848,9 @@ func (p *pkg) plainSite(owner string, id *ast.Ident, typ *ast.Expr, plain string
 				}
 				switch name {
 				case "Store":
-					(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ASSIGN, Rhs: c.Args}
+					put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ASSIGN, Rhs: c.Args})
 				case "Add":
-					(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ADD_ASSIGN, Rhs: c.Args}
+					put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ADD_ASSIGN, Rhs: c.Args})
 				}
 			}
 		})
@@ -899,7 +922,7 @@ func atomicFuncs(p *pkg) []site {
 				continue
 			}
 			out = append(out, site{fn, func() {
-				(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{addr.X}, Tok: tok, Rhs: c.Args[1:]}
+				put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{addr.X}, Tok: tok, Rhs: c.Args[1:]})
 			}})
 		}
 		return true
@@ -963,7 +986,7 @@ func waitIf(p *pkg) []site {
 		if !waits {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.IfStmt{If: fs.For, Cond: fs.Cond, Body: fs.Body} }
+		return func() { put(list, i, &ast.IfStmt{If: fs.For, Cond: fs.Cond, Body: fs.Body}) }
 	})
 }
 
