@@ -236,10 +236,14 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 	}
 	for _, e := range cfg.Exercises {
 		rep := reports[e.Name]
-		if rep.Problem != "" || len(cfg.Only) > 0 {
+		if rep.Problem != "" {
 			continue
 		}
 		for _, q := range e.Equivalent {
+			op, _, _ := strings.Cut(q.Mutant, ":")
+			if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, q.Mutant) && !slices.Contains(cfg.Only, op) {
+				continue // not asked for
+			}
 			if !slices.Contains(rep.Equivalent, q.Mutant) && !slices.Contains(rep.Killed, q.Mutant) {
 				rep.Stale = append(rep.Stale, q.Mutant+": listed as equivalent, but no longer generated (or it does not build)")
 			}
