@@ -121,6 +121,11 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			rep.Problem = fmt.Sprintf("generating mutants of solutions/%s/%s: %v", e.Name, e.File, err)
 			continue
 		}
+		if len(cfg.Only) > 0 {
+			mutants = slices.DeleteFunc(mutants, func(m mutate.Mutant) bool {
+				return !slices.Contains(cfg.Only, m.Name) && !slices.Contains(cfg.Only, m.Operator)
+			})
+		}
 		rep.Generated = len(mutants)
 		dir := filepath.Join(tmp, e.Name+".solution")
 		if err := writeFiles(dir, sol); err != nil {
@@ -231,7 +236,7 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 	}
 	for _, e := range cfg.Exercises {
 		rep := reports[e.Name]
-		if rep.Problem != "" {
+		if rep.Problem != "" || len(cfg.Only) > 0 {
 			continue
 		}
 		for _, q := range e.Equivalent {
