@@ -122,10 +122,10 @@ func goroutineID() int {
 
 // WaitEnded waits until every goroutine of gs has ended, for at most d of
 // real time, and reports whether they all did. It gives up early when
-// those still there are stuck: all parked, on several looks over 50ms. So
-// gs must hold every goroutine that could wake the others (the test's own
-// goroutine is busy here); then code that deadlocks fails in a fraction of
-// a second, not after d.
+// those still there are stuck: they and every other goroutine of the
+// process (but the caller's) are parked, on several looks over 50 ms, so
+// nothing is left running that could wake them. Code that deadlocks thus
+// fails in a fraction of a second, not after d.
 func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 	deadline := time.Now().Add(d)
 	var quiet time.Time // since when everyone left has been parked
@@ -155,7 +155,7 @@ func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 		switch {
 		case now.After(deadline):
 			return false
-		case !WaitParked(0, gs...):
+		case !allParked():
 			quiet, looks = time.Time{}, 0
 		case quiet.IsZero():
 			quiet, looks = now, 1
@@ -165,4 +165,15 @@ func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 			}
 		}
 	}
+}
+
+// allParked reports whether every goroutine but the caller's is parked.
+func allParked() bool {
+	gs := traceback.Goroutines(allStacks())
+	for _, g := range gs[min(1, len(gs)):] { // the first is the caller's
+		if !Parked(g.State) {
+			return false
+		}
+	}
+	return true
 }
