@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -187,4 +188,28 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestFitLines: a grade taller than the terminal is cut to fit, wrapped
+// lines counted, with its last lines (the score, the next step) kept.
+func TestFitLines(t *testing.T) {
+	var b strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&b, "line %d %s\n", i, strings.Repeat("x", i*3))
+	}
+	b.WriteString("\n0 of 1 exercises pass\nNext: fix it\n")
+	text := b.String()
+	for _, size := range [][2]int{{80, 30}, {40, 20}, {200, 100}} {
+		cols, rows := size[0], size[1]
+		got := fitLines(text, rows, cols, "make test EX=01")
+		if n := rowsOf(got, cols); n > rows && rowsOf(text, cols) > rows {
+			t.Errorf("%dx%d: %d rows", cols, rows, n)
+		}
+		if !strings.HasSuffix(got, "0 of 1 exercises pass\nNext: fix it\n") {
+			t.Errorf("%dx%d: the last lines are gone:\n%s", cols, rows, got)
+		}
+		if rowsOf(text, cols) > rows && !strings.Contains(got, "`make test EX=01` shows them all") {
+			t.Errorf("%dx%d: the cut is not said:\n%s", cols, rows, got)
+		}
+	}
 }
