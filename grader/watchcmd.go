@@ -67,8 +67,8 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 			stopWatching()
 			return exitFor(e, err)
 		}
-		if res.Status == verdict.Pass {
-			if *untilPass {
+		if res.Status == verdict.Pass || report.PassesHere(&res) {
+			if *untilPass && res.Status == verdict.Pass {
 				s.draw(focus, watcher.Mode(), "")
 				stopWatching()
 				return exitPass
