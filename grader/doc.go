@@ -63,6 +63,8 @@
 //	           its requirements ("1. ...")
 //	  -contracts             fail every exercise that has no contract table
 //	  -mutate                mutation testing instead; see below
+//	  -mutants LIST          with -mutate, only these mutants (comma-separated names,
+//	                         drop-defer:Stop#1, or operators, drop-defer)
 //
 // # Mutation testing
 //

@@ -19,7 +19,7 @@ import (
 var Operators = []Operator{
 	{"remove-lock", "remove a Lock/Unlock (RLock/RUnlock) pair (RCXC, RSB)", removeLock},
 	{"rlock", "take the read lock (RLock/RUnlock) instead of the lock", rlock},
-	{"unlock-early", "unlock before the last write of the critical section (SKCR)", unlockEarly},
+	{"unlock-early", "unlock before the last write of the critical section (with a deferred unlock: the write alone goes outside) (SKCR)", unlockEarly},
 	{"lock-late", "take the lock after the critical section's first statement (SHCR)", lockLate},
 	{"split-critical", "unlock and lock again after the critical section's first statement (SPCR)", splitCritical},
 	{"swap-acquire", "take two locks (Lock, RLock, Take, Acquire) in the other order (ELPA)", swapAcquire},
@@ -164,16 +164,19 @@ func unlockEarly(p *pkg) []site {
 			continue
 		}
 		out = append(out, site{lp.fn, func() {
-			un := (*lp.list)[lp.j]
 			if lp.deferred {
-				un = &ast.ExprStmt{X: lp.unlock}
+				// The write alone leaves the critical section: unlock
+				// before it, lock again after it, so that the deferred
+				// unlock (and every other path) stays as it was.
+				recv, name := method(lp.lock)
+				_, unName := method(lp.unlock)
+				insert(lp.list, last+1, &ast.ExprStmt{X: call(clone(recv), name, cloneAll(lp.lock.Args)...)})
+				insert(lp.list, last, &ast.ExprStmt{X: call(clone(recv), unName, cloneAll(lp.unlock.Args)...)})
+				return
 			}
+			un := (*lp.list)[lp.j]
 			remove(lp.list, lp.j)
-			k := last
-			if k > lp.j {
-				k--
-			}
-			insert(lp.list, k, un)
+			insert(lp.list, last, un)
 		}})
 	}
 	return out
@@ -212,6 +215,13 @@ func lockLate(p *pkg) []site {
 				if !(lp.deferred && x == lp.j) {
 					next = append(next, l[x])
 				}
+			}
+			at := l[k].End()
+			if k+1 < len(l) {
+				at = l[k+1].Pos()
+			}
+			for _, s := range moved {
+				setPos(s, at)
 			}
 			next = append(next, moved...)
 			next = append(next, l[k+1:]...)
@@ -265,7 +275,12 @@ func swapAcquire(p *pkg) []site {
 				d := callOf((*list)[b])
 				if _, n := method(d); n == name && str(d) != str(c) {
 					sa, sb := s.(*ast.ExprStmt), (*list)[b].(*ast.ExprStmt)
-					out = append(out, site{fn, func() { sa.X, sb.X = sb.X, sa.X }})
+					out = append(out, site{fn, func() {
+						pa, pb := sa.Pos(), sb.Pos()
+						sa.X, sb.X = sb.X, sa.X
+						setPos(sa, pa)
+						setPos(sb, pb)
+					}})
 				}
 				break
 			}
@@ -353,7 +368,7 @@ func undefer(p *pkg) []site {
 		if !ok {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.ExprStmt{X: d.Call} }
+		return func() { put(list, i, &ast.ExprStmt{X: d.Call}) }
 	})
 }
 
@@ -368,7 +383,12 @@ func swapDefers(p *pkg) []site {
 		if !ok1 || !ok2 {
 			return nil
 		}
-		return func() { a.Call, b.Call = b.Call, a.Call }
+		return func() {
+			pa, pb := a.Pos(), b.Pos()
+			a.Call, b.Call = b.Call, a.Call
+			setPos(a, pa)
+			setPos(b, pb)
+		}
 	})
 }
 
@@ -398,8 +418,8 @@ func sleepForWait(p *pkg) []site {
 		}
 		return func() {
 			addImport(p.file, "time")
-			(*list)[i] = &ast.ExprStmt{X: call(ast.NewIdent("time"), "Sleep",
-				&ast.SelectorExpr{X: ast.NewIdent("time"), Sel: ast.NewIdent("Millisecond")})}
+			put(list, i, &ast.ExprStmt{X: call(ast.NewIdent("time"), "Sleep",
+				&ast.SelectorExpr{X: ast.NewIdent("time"), Sel: ast.NewIdent("Millisecond")})})
 		}
 	})
 }
@@ -429,6 +449,8 @@ func addInGoroutine(p *pkg) []site {
 					&ast.DeferStmt{Call: call(clone(recv), "Done")},
 				}, body(c.Args[0])...)
 				lit := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: stmts}}
+				// No positions: the printer lays the new literal out on
+				// lines of its own.
 				(*list)[i] = &ast.GoStmt{Call: &ast.CallExpr{Fun: lit}}
 			}
 		}
@@ -455,20 +477,20 @@ func untrackGo(p *pkg) []site {
 		if c == nil || len(c.Args) != 1 {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.GoStmt{Call: callNow(c.Args[0])} }
+		return func() { put(list, i, &ast.GoStmt{Call: callNow(c.Args[0])}) }
 	})
 }
 
 func noGo(p *pkg) []site {
 	return stmtSites(p, func(list *[]ast.Stmt, i int) func() {
 		if g, ok := (*list)[i].(*ast.GoStmt); ok {
-			return func() { (*list)[i] = &ast.ExprStmt{X: g.Call} }
+			return func() { put(list, i, &ast.ExprStmt{X: g.Call}) }
 		}
 		c, _, _ := p.wgCall((*list)[i], "Go")
 		if c == nil || len(c.Args) != 1 {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.ExprStmt{X: callNow(c.Args[0])} }
+		return func() { put(list, i, &ast.ExprStmt{X: callNow(c.Args[0])}) }
 	})
 }
 
@@ -602,13 +624,31 @@ func addDefault(p *pkg) []site {
 		if !ok {
 			return nil
 		}
+		returns := true
 		for _, s := range sel.Body.List {
-			if s.(*ast.CommClause).Comm == nil {
+			cc := s.(*ast.CommClause)
+			if cc.Comm == nil {
 				return nil
 			}
+			returns = returns && len(cc.Body) > 0 && isReturn(cc.Body[len(cc.Body)-1])
 		}
-		return func() { sel.Body.List = append(sel.Body.List, &ast.CommClause{}) }
+		if returns {
+			// A select whose every case returns may end its function: a
+			// default that falls through would not compile ("missing
+			// return").
+			return nil
+		}
+		return func() {
+			// At the closing brace, after the comments of the last case.
+			def := &ast.CommClause{Case: sel.Body.Rbrace, Colon: sel.Body.Rbrace}
+			sel.Body.List = append(sel.Body.List, def)
+		}
 	})
+}
+
+func isReturn(s ast.Stmt) bool {
+	_, ok := s.(*ast.ReturnStmt)
+	return ok
 }
 
 // isCtx reports whether e is a context.Context (with no types: a name
@@ -808,9 +848,9 @@ func (p *pkg) plainSite(owner string, id *ast.Ident, typ *ast.Expr, plain string
 				}
 				switch name {
 				case "Store":
-					(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ASSIGN, Rhs: c.Args}
+					put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ASSIGN, Rhs: c.Args})
 				case "Add":
-					(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ADD_ASSIGN, Rhs: c.Args}
+					put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ADD_ASSIGN, Rhs: c.Args})
 				}
 			}
 		})
@@ -882,7 +922,7 @@ func atomicFuncs(p *pkg) []site {
 				continue
 			}
 			out = append(out, site{fn, func() {
-				(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{addr.X}, Tok: tok, Rhs: c.Args[1:]}
+				put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{addr.X}, Tok: tok, Rhs: c.Args[1:]})
 			}})
 		}
 		return true
@@ -946,7 +986,7 @@ func waitIf(p *pkg) []site {
 		if !waits {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.IfStmt{If: fs.For, Cond: fs.Cond, Body: fs.Body} }
+		return func() { put(list, i, &ast.IfStmt{If: fs.For, Cond: fs.Cond, Body: fs.Body}) }
 	})
 }
 

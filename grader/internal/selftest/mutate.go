@@ -121,6 +121,11 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			rep.Problem = fmt.Sprintf("generating mutants of solutions/%s/%s: %v", e.Name, e.File, err)
 			continue
 		}
+		if len(cfg.Only) > 0 {
+			mutants = slices.DeleteFunc(mutants, func(m mutate.Mutant) bool {
+				return !slices.Contains(cfg.Only, m.Name) && !slices.Contains(cfg.Only, m.Operator)
+			})
+		}
 		rep.Generated = len(mutants)
 		dir := filepath.Join(tmp, e.Name+".solution")
 		if err := writeFiles(dir, sol); err != nil {
@@ -134,7 +139,9 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			if err := writeFiles(dir, files); err != nil {
 				return nil, err
 			}
-			all = append(all, &mutantVariant{report: rep, mutant: m, target: grade.Target{Exercise: e, Dir: dir}})
+			// A mutant with a type error is known not to build: it is
+			// counted without spending a build on it.
+			all = append(all, &mutantVariant{report: rep, mutant: m, target: grade.Target{Exercise: e, Dir: dir}, noBuild: m.Broken != ""})
 		}
 	}
 
@@ -229,7 +236,7 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 	}
 	for _, e := range cfg.Exercises {
 		rep := reports[e.Name]
-		if rep.Problem != "" {
+		if rep.Problem != "" || len(cfg.Only) > 0 {
 			continue
 		}
 		for _, q := range e.Equivalent {

@@ -32,6 +32,9 @@ type Config struct {
 	// RequireContracts makes a missing contract table a failure for every
 	// exercise, not only for those whose README numbers its requirements.
 	RequireContracts bool
+	// Only, for Mutate, keeps the generated mutants named here, by full
+	// name (drop-defer:Stop#1) or by operator (drop-defer); none: all.
+	Only []string
 }
 
 // Variant is one version of an exercise's code that selftest grades.
