@@ -183,6 +183,18 @@ func clone(e ast.Expr) ast.Expr {
 
 var posType = reflect.TypeOf(token.NoPos)
 
+// skipField reports the fields of syntax nodes that the tree walks of
+// this package leave alone: comments, and the links of the old identifier
+// resolution (Obj, Scope, Unresolved: nil, as files are parsed with
+// parser.SkipObjectResolution, and full of cycles when not).
+func skipField(f reflect.StructField) bool {
+	switch f.Name {
+	case "Obj", "Scope", "Unresolved", "Doc", "Comment", "Comments":
+		return true
+	}
+	return false
+}
+
 // meaningful names the position fields whose validity means a token.
 var meaningful = map[string]bool{"Ellipsis": true, "Arrow": true, "Assign": true}
 
@@ -206,8 +218,7 @@ func fillPosIn(v reflect.Value, at token.Pos, onlyMissing bool) {
 					continue
 				}
 				f.SetInt(int64(at))
-			case f.Type() == reflect.TypeOf((*ast.Object)(nil)), f.Type() == reflect.TypeOf((*ast.Scope)(nil)),
-				f.Type() == reflect.TypeOf((*ast.CommentGroup)(nil)):
+			case skipField(v.Type().Field(i)):
 			default:
 				fillPosIn(f, at, onlyMissing)
 			}
@@ -242,8 +253,7 @@ func replaceIn(v reflect.Value, old ast.Node, repl reflect.Value) bool {
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Field(i)
-			if f.Type() == reflect.TypeOf((*ast.Object)(nil)) || f.Type() == reflect.TypeOf((*ast.Scope)(nil)) ||
-				f.Type() == reflect.TypeOf((*ast.CommentGroup)(nil)) {
+			if skipField(v.Type().Field(i)) {
 				continue
 			}
 			if set(f) || replaceIn(f, old, repl) {

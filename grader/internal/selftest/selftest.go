@@ -52,10 +52,9 @@ type Variant struct {
 	// Slow is set on a stub or mutant that takes more than SlowFactor
 	// times its solution's mean time (and a second more) to fail: a wrong
 	// answer should fail about as fast as the right one passes.
-	Slow     bool
-	dir      string
-	ex       *catalog.Exercise
-	statuses map[verdict.Status]int
+	Slow bool
+	dir  string
+	ex   *catalog.Exercise
 }
 
 // SlowFactor is how many times its solution's time a wrong answer may take
