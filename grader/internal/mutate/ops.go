@@ -702,7 +702,16 @@ func argSites(p *pkg) []site {
 			return true
 		}
 		for k, a := range c.Args {
-			if _, ok := a.(*ast.Ident); !ok || !p.isCtx(a) {
+			switch a.(type) {
+			case *ast.Ident:
+			case *ast.SelectorExpr: // s.ctx
+				if p.info == nil {
+					continue
+				}
+			default:
+				continue
+			}
+			if !p.isCtx(a) {
 				continue
 			}
 			out = append(out, site{fn, func() {

@@ -75,7 +75,7 @@ func (t *TextStream) Exercise(e verdict.Result) error {
 
 func (t *TextStream) writeExercise(b *strings.Builder, e *verdict.Result) {
 	p := t.p
-	if t.passesHere(e) {
+	if PassesHere(e) {
 		// Everything that could run passed; only the race detector is
 		// missing. Not a pass, and nothing to fix either.
 		fmt.Fprintf(b, "%s %-26s %-34s %3d/%-3d\n", p.status(verdict.Pass), e.Exercise, e.Title, e.Score, e.MaxScore)
@@ -119,11 +119,11 @@ func shownStatus(e *verdict.Result) verdict.Status {
 	return verdict.Fail
 }
 
-// passesHere reports whether an exercise passed every check that could run
+// PassesHere reports whether an exercise passed every check that could run
 // and failed only for want of the race detector: verdict makes the race
 // check an error when, and only when, the detector could not run, and an
 // exercise that could not be graded at all has every check an error.
-func (t *TextStream) passesHere(e *verdict.Result) bool {
+func PassesHere(e *verdict.Result) bool {
 	if e.Status == verdict.Pass {
 		return false
 	}
@@ -155,7 +155,7 @@ func (t *TextStream) Summary(r *Report) error {
 	}
 	here := 0
 	for i := range t.printed {
-		if t.passesHere(&t.printed[i]) {
+		if PassesHere(&t.printed[i]) {
 			here++
 		}
 	}
