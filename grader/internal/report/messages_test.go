@@ -72,10 +72,10 @@ type messageCase struct {
 	// Hidden is a digest of what the case was graded against: the
 	// exercise's hidden tests and checks. When they change (a rewrite of
 	// the hidden tests), the recording is stale until recorded again.
-	Hidden   string `json:"hidden"`
-	files    map[string][]byte
-	events   []testjson.Event
-	vet      []byte
+	Hidden string `json:"hidden"`
+	files  map[string][]byte
+	events []testjson.Event
+	vet    []byte
 }
 
 func TestMessages(t *testing.T) {
