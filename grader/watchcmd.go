@@ -161,7 +161,8 @@ func (s *watchSession) grade(ctx context.Context, ex *catalog.Exercise, dir stri
 	var b strings.Builder
 	rep := report.New([]verdict.Result{res}, out.Race, out.RaceWhy)
 	rep.Command = "watch"
-	o := report.Options{Color: s.color, Edit: map[string]string{ex.Name: editAt(s.w.root, dir, ex, &res)}}
+	o := report.Options{Color: s.color, Edit: map[string]string{ex.Name: editAt(s.w.root, dir, ex, &res)}, LogDir: report.LogDir}
+	report.SaveLogs(s.w.root, rep)
 	if err := report.WriteText(&b, rep, o); err != nil {
 		return res, err
 	}
