@@ -20,6 +20,8 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -67,9 +69,13 @@ type messageCase struct {
 	Exercise string `json:"exercise"`
 	Name     string `json:"name"` // the mutant's name
 	Race     bool   `json:"race"`
-	files    map[string][]byte
-	events   []testjson.Event
-	vet      []byte
+	// Hidden is a digest of what the case was graded against: the
+	// exercise's hidden tests and checks. When they change (a rewrite of
+	// the hidden tests), the recording is stale until recorded again.
+	Hidden string `json:"hidden"`
+	files  map[string][]byte
+	events []testjson.Event
+	vet    []byte
 }
 
 func TestMessages(t *testing.T) {
@@ -92,6 +98,9 @@ func TestMessages(t *testing.T) {
 			e := cat.Find(c.Exercise)
 			if e == nil {
 				t.Skipf("exercise %s is no longer in the catalog", c.Exercise)
+			}
+			if c.Hidden != hiddenDigest(e) {
+				t.Skipf("recorded against other hidden tests of %s: record it again (GCL_MESSAGES_ONLY=%s go test ./grader/internal/report -run TestMessages -update)", e.Name, e.Number())
 			}
 			got, res := c.render(e)
 			golden := filepath.Join(messagesDir, c.Exercise, c.Name+".txt")
@@ -193,6 +202,25 @@ func (c *messageCase) render(e *catalog.Exercise) (string, verdict.Result) {
 	return b.String(), results[0]
 }
 
+// hiddenDigest sums up what grades an exercise: its hidden tests, its
+// checks and their tests, its points and time limit.
+func hiddenDigest(e *catalog.Exercise) string {
+	h := sha256.New()
+	files := append([]catalog.File{}, e.Hidden...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	for _, f := range files {
+		fmt.Fprintf(h, "%s %d\n", f.Name, len(f.Data))
+		h.Write(f.Data)
+	}
+	meta, _ := json.Marshal(struct {
+		Points  any
+		Tests   any
+		Timeout string
+	}{e.Points, e.Tests, e.Timeout.String()})
+	h.Write(meta)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
 func loadCorpus(t *testing.T) []*messageCase {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(messagesDir, "*", "*.txtar"))
@@ -266,7 +294,7 @@ func recordCorpus(t *testing.T, cat *catalog.Catalog) {
 	}
 	var vs []*corpusVariant
 	add := func(e *catalog.Exercise, name string, files map[string][]byte) {
-		v := &corpusVariant{c: &messageCase{Exercise: e.Name, Name: name, files: files}, tag: fmt.Sprintf("v%03d", len(vs))}
+		v := &corpusVariant{c: &messageCase{Exercise: e.Name, Name: name, files: files, Hidden: hiddenDigest(e)}, tag: fmt.Sprintf("v%03d", len(vs))}
 		v.dir = filepath.Join(tmp, v.tag, "exercises", e.Name)
 		v.ip = "gcl.corpus/" + v.tag + "/exercises/" + e.Name
 		for n, d := range files {
