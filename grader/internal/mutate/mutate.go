@@ -37,6 +37,10 @@ type Mutant struct {
 	Operator string
 	Func     string // the function (method) the mutation is in
 	Src      []byte // the mutated file, gofmt'ed
+	// Broken is the first type error of the mutant, when it cannot
+	// compile (a mutation that needs what the code does not have); the
+	// file is still given.
+	Broken string
 }
 
 // Operator is one kind of mutation.
@@ -102,7 +106,7 @@ func GenerateWith(ops []Operator, filename string, src []byte) ([]Mutant, error)
 				return nil, fmt.Errorf("mutate: operator %s found %d sites, then %d", op.Name, len(sites), len(again))
 			}
 			again[i].apply()
-			data, err := g.finish(q.file)
+			data, broken, err := g.finish(q.file)
 			if err != nil {
 				return nil, fmt.Errorf("mutant %s: %w", name, err)
 			}
@@ -110,7 +114,7 @@ func GenerateWith(ops []Operator, filename string, src []byte) ([]Mutant, error)
 				continue
 			}
 			seen[string(data)] = true
-			out = append(out, Mutant{Name: name, Operator: op.Name, Func: s.fn, Src: data})
+			out = append(out, Mutant{Name: name, Operator: op.Name, Func: s.fn, Src: data, Broken: broken})
 		}
 	}
 	return out, nil
@@ -173,32 +177,37 @@ func (g *generator) print(f *ast.File) ([]byte, error) {
 // finish prints a mutated tree as a file that compiles where the mutation
 // allows: a variable or import that the mutation left unused is used
 // again (`_ = &v`) or removed. The comments stay where they were; if the
-// printer could not place them, they go.
-func (g *generator) finish(f *ast.File) ([]byte, error) {
-	data, err := g.print(f)
+// printer could not place them, they go. It returns the first type error
+// left, if any.
+func (g *generator) finish(f *ast.File) (data []byte, broken string, err error) {
+	data, err = g.print(f)
 	if err != nil {
 		f.Comments = nil
 		if data, err = g.print(f); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
-	for range 3 {
+	for range 4 {
 		re, err := parser.ParseFile(g.fset, g.filename, data, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
-			return nil, fmt.Errorf("the mutant does not parse: %w", err)
+			return nil, "", fmt.Errorf("the mutant does not parse: %w", err)
 		}
-		_, errs := g.check(re)
+		info, errs := g.check(re)
+		broken = ""
+		if info != nil && len(errs) > 0 {
+			broken = errs[0].Error()
+		}
 		if !repair(g.fset, re, errs) {
 			break
 		}
 		if data, err = g.print(re); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
 	if tidied, err := format.Source(tidy(g.src, data)); err == nil {
 		data = tidied
 	}
-	return data, nil
+	return data, broken, nil
 }
 
 // tidy removes the blank lines that the printer leaves where a statement
@@ -268,22 +277,26 @@ func repair(fset *token.FileSet, f *ast.File, errs []types.Error) bool {
 }
 
 // useAfterDecl inserts `_ = &name` after the statement that declares
-// name at pos.
+// name at pos (at the top of the loop's body for a range variable).
 func useAfterDecl(f *ast.File, pos token.Pos, name string) bool {
+	use := func() ast.Stmt {
+		return &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN,
+			Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(name)}}}
+	}
 	done := false
 	eachList(f, func(_ string, list *[]ast.Stmt) {
-		if done {
-			return
-		}
 		for i, s := range *list {
-			if s.Pos() <= pos && pos < s.End() {
-				switch s.(type) {
-				case *ast.DeclStmt, *ast.AssignStmt:
-					use := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN,
-						Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(name)}}}
-					insert(list, i+1, use)
+			if done || pos < s.Pos() || pos >= s.End() {
+				continue
+			}
+			switch s := s.(type) {
+			case *ast.DeclStmt, *ast.AssignStmt:
+				insert(list, i+1, use())
+				done = true
+			case *ast.RangeStmt:
+				if s.Key != nil && s.Key.Pos() == pos || s.Value != nil && s.Value.Pos() == pos {
+					insert(&s.Body.List, 0, use())
 					done = true
-					return
 				}
 			}
 		}

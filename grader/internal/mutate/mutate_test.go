@@ -14,8 +14,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the expected mutants in testdata/*.txtar")
 
-// Each testdata/NAME.txtar is a table row: its comment names the
-// operators to apply, section x.go is the source, and every other section
+// Each testdata/NAME.txtar is a table row: the first line of its comment
+// names the operators to apply, section x.go is the source, and every other section
 // is a mutant the operators must make, named as Generate names it, with
 // its source; the operators must make no other mutant.
 func TestOperators(t *testing.T) {
@@ -34,7 +34,8 @@ func TestOperators(t *testing.T) {
 		}
 		src := ar.Files[0].Data
 		var ops []Operator
-		for _, name := range strings.Fields(string(ar.Comment)) {
+		opsLine, _, _ := strings.Cut(string(ar.Comment), "\n")
+		for _, name := range strings.Fields(opsLine) {
 			op := Lookup(name)
 			if op == nil {
 				t.Fatalf("no operator %q", name)
