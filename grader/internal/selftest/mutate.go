@@ -15,6 +15,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/grade"
 	"github.com/go-concurrency-lab/course/grader/internal/mutate"
+	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -199,7 +200,16 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		}
 		procs := cfg.procs(i)
 		t := time.Now()
-		out, err := grade.Run(ctx, grade.Plan{Root: tmp, Targets: ts, Procs: procs})
+		// A line every tenth of the mutants: a catalog's run is long.
+		finished, step := 0, max(len(ts)/10, 10)
+		event := func(ev testjson.Event) {
+			if ev.Test == "" && ev.Package != "" && (ev.Action == testjson.Pass || ev.Action == testjson.Fail || ev.Action == testjson.Skip) {
+				if finished++; finished%step == 0 && finished < len(ts) {
+					progress(cfg, "mutate: run %d/%d: %d of %d mutants graded, %v", i+1, cfg.Runs, finished, len(ts), time.Since(t).Round(time.Second))
+				}
+			}
+		}
+		out, err := grade.Run(ctx, grade.Plan{Root: tmp, Targets: ts, Procs: procs, Event: event})
 		if err != nil {
 			return nil, fmt.Errorf("grading the mutants, run %d: %w", i+1, err)
 		}
