@@ -1123,10 +1123,21 @@ func isGuard(cond ast.Expr) bool {
 
 func removeClamp(p *pkg) []site {
 	var out []site
+	whole := map[*ast.CallExpr]bool{} // n = max(n, 1): the statement goes, not the call
 	walk(p.file, func(fn string, n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.BlockStmt:
 			for i, s := range n.List {
+				if as, ok := s.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 && as.Tok == token.ASSIGN {
+					if c, ok := as.Rhs[0].(*ast.CallExpr); ok && len(c.Args) == 2 && p.builtin(c, "max") &&
+						slices.ContainsFunc(c.Args, func(a ast.Expr) bool { return str(a) == str(as.Lhs[0]) }) &&
+						slices.ContainsFunc(c.Args, func(a ast.Expr) bool { return isLit(a, "0", "1") }) {
+						whole[c] = true
+						list := &n.List
+						out = append(out, site{fn, func() { remove(list, i) }})
+						continue
+					}
+				}
 				is, ok := s.(*ast.IfStmt)
 				if !ok || is.Init != nil || is.Else != nil || len(is.Body.List) != 1 || !isGuard(is.Cond) {
 					continue
@@ -1138,12 +1149,15 @@ func removeClamp(p *pkg) []site {
 				}
 			}
 		case *ast.CallExpr:
-			if len(n.Args) != 2 || !p.builtin(n, "max") {
+			if len(n.Args) != 2 || !p.builtin(n, "max") || whole[n] {
 				return true
 			}
 			for k, a := range n.Args {
 				if isLit(a, "0", "1") {
 					other := n.Args[1-k]
+					if _, ok := other.(*ast.BinaryExpr); ok {
+						other = &ast.ParenExpr{X: other} // max(a-b, 1) * w: (a-b) * w
+					}
 					c := n
 					out = append(out, site{fn, func() { replace(p.file, c, other) }})
 					break
