@@ -102,7 +102,8 @@
 // The report gives per exercise: generated, no build, killed (failed in
 // every run), equivalent, survived, the solution's test time and the
 // mutants' (summed, and the slowest), then each survivor with a unified
-// diff from the solution, and the catalog's wall time. A survivor is a
+// diff from the solution, the killed mutants that were slow to fail (over
+// 3× the solution's time and a second more), and the catalog's wall time. A survivor is a
 // missing test, or an equivalent mutant: one no test can tell from the
 // solution, listed in exercise.json with the reason,
 //
