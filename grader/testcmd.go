@@ -32,6 +32,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	dir := fs.String("dir", "exercises", "grade the exercise folders under `dir`")
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	race := fs.Bool("race", true, "look for data races (needs cgo); -race=false says so in the report")
+	verbose := fs.Bool("v", false, "print the full log of each exercise that does not pass (text format)")
 	deadline := fs.Duration("deadline", 0, "stop grading after `duration` and report what did not finish as errors (0: no limit; classroom formats)")
 	names, err := parseFlags(fs, args)
 	if err != nil {
@@ -68,7 +69,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if viaMake() {
 		command = "make test"
 	}
-	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}}
+	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}, Verbose: *verbose}
+	if !platformFormat(*format) {
+		opts.LogDir = report.LogDir // the full detail behind each message
+	}
 	for _, ex := range cat.Exercises {
 		opts.Exercises = append(opts.Exercises, ex.Name)
 	}
@@ -127,6 +131,11 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	}
 	rep := report.New(out.Results, out.Race, out.RaceWhy)
 	rep.Command = command
+	if opts.LogDir != "" {
+		if err := report.SaveLogs(root, rep); err != nil {
+			fmt.Fprintln(e.stderr, err)
+		}
+	}
 	if lv != nil {
 		err = lv.finish(rep)
 	} else {

@@ -175,13 +175,27 @@ func (p *pkg) hasMethod(e ast.Expr, name string) bool {
 func clone(e ast.Expr) ast.Expr {
 	c, err := parser.ParseExpr(str(e))
 	if err != nil {
-		panic("mutate: cannot clone " + str(e) + ": " + err.Error())
+		// types.ExprString abbreviates some expressions (function
+		// literals): share the node instead, which prints the same.
+		return e
 	}
 	setPos(c, token.NoPos)
 	return c
 }
 
 var posType = reflect.TypeOf(token.NoPos)
+
+// skipField reports the fields of syntax nodes that the tree walks of
+// this package leave alone: comments, and the links of the old identifier
+// resolution (Obj, Scope, Unresolved: nil, as files are parsed with
+// parser.SkipObjectResolution, and full of cycles when not).
+func skipField(f reflect.StructField) bool {
+	switch f.Name {
+	case "Obj", "Scope", "Unresolved", "Doc", "Comment", "Comments":
+		return true
+	}
+	return false
+}
 
 // meaningful names the position fields whose validity means a token.
 var meaningful = map[string]bool{"Ellipsis": true, "Arrow": true, "Assign": true}
@@ -206,8 +220,7 @@ func fillPosIn(v reflect.Value, at token.Pos, onlyMissing bool) {
 					continue
 				}
 				f.SetInt(int64(at))
-			case f.Type() == reflect.TypeOf((*ast.Object)(nil)), f.Type() == reflect.TypeOf((*ast.Scope)(nil)),
-				f.Type() == reflect.TypeOf((*ast.CommentGroup)(nil)):
+			case skipField(v.Type().Field(i)):
 			default:
 				fillPosIn(f, at, onlyMissing)
 			}
@@ -242,8 +255,7 @@ func replaceIn(v reflect.Value, old ast.Node, repl reflect.Value) bool {
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Field(i)
-			if f.Type() == reflect.TypeOf((*ast.Object)(nil)) || f.Type() == reflect.TypeOf((*ast.Scope)(nil)) ||
-				f.Type() == reflect.TypeOf((*ast.CommentGroup)(nil)) {
+			if skipField(v.Type().Field(i)) {
 				continue
 			}
 			if set(f) || replaceIn(f, old, repl) {
