@@ -209,7 +209,7 @@ func copyCourse(root, shared, dir string) error {
 		}
 		files[name] = data
 	}
-	for _, pkg := range []string{"grader/check", "grader/internal/traceback"} {
+	for _, pkg := range []string{"grader/check", "grader/internal/traceback", "grader/internal/seal"} {
 		entries, err := os.ReadDir(filepath.Join(root, pkg))
 		if err != nil {
 			return err

@@ -25,11 +25,11 @@ func init() {
 // import. A review lays it over every student's checkout, where those
 // packages are the student's to edit.
 //
-//go:embed check/*.go internal/traceback/*.go
+//go:embed check/*.go internal/traceback/*.go internal/seal/*.go
 var pristine embed.FS
 
 // pristineDirs are the folders of pristine, relative to the course's root.
-var pristineDirs = []string{"grader/check", "grader/internal/traceback"}
+var pristineDirs = []string{"grader/check", "grader/internal/traceback", "grader/internal/seal"}
 
 func pristineOverlay() (map[string][]byte, error) {
 	files := map[string][]byte{}

@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 )
 
@@ -169,7 +169,7 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = req.Dir
-	cmd.Env = Env(append([]string{check.SealEnv + "=" + string(req.SealKey)}, req.Env...)...)
+	cmd.Env = Env(append([]string{seal.KeyEnv + "=" + string(req.SealKey)}, req.Env...)...)
 	setProcessGroup(cmd)
 	cmd.Cancel = func() error { return killProcessGroup(cmd) }
 	cmd.WaitDelay = 5 * time.Second
@@ -287,7 +287,7 @@ func Env(extra ...string) []string {
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(k) {
-		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", check.SealEnv:
+		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", seal.KeyEnv:
 			continue
 		case "GORACE":
 			gorace = v + " " + gorace

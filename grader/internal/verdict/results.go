@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
@@ -40,6 +40,9 @@ func (p *pkg) result(stopped string) Result {
 	switch {
 	case p.Missing != "":
 		r.skipAll(Error, p.Missing)
+	case p.keyGone:
+		r.skipAll(Error, "The grader's key for this exercise's test binary was gone before the hidden tests could read it: "+
+			"something in the binary read it first. Nothing of this run is graded.")
 	case p.failed:
 		r.skipAll(Skip, "Not checked: the code does not build yet.")
 		b := r.Check("build")
@@ -233,7 +236,7 @@ func (p *pkg) notRun(name string) string {
 	case p.stop.Memory > 0 || p.stop.Output > 0:
 		msg += " The program was stopped before the tests started: " + p.stopMessage()
 	case crashLine.MatchString(out):
-		msg += " The program crashed before the tests started:\n" + check.DescribeCrash(out, p.Files)
+		msg += " The program crashed before the tests started:\n" + traceback.DescribeCrash(out, p.Files)
 	default:
 		msg += " Something ended the program before the tests could start:\n" +
 			"look for os.Exit, log.Fatal or a panic in an init function, or for code that changes the test flags."
@@ -254,7 +257,7 @@ func (p *pkg) crashed(t *test) string {
 	case p.timedOut && (p.timeoutIn == t.name || p.timeoutIn == ""):
 		return fmt.Sprintf("%s did not finish in time; see the time check.", t.name)
 	case crashLine.MatchString(out):
-		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
+		return fmt.Sprintf("%s crashed:\n%s", t.name, traceback.DescribeCrash(out, p.Files))
 	}
 	return fmt.Sprintf("%s started but never finished: the program ended in the middle of it.\n"+
 		"Does your code call os.Exit, log.Fatal or runtime.Goexit?", t.name)
@@ -266,9 +269,9 @@ func (p *pkg) failure(t *test) string {
 	// Only the runtime writes "panic: " at the start of a line; a test's own
 	// messages are indented, even when they quote a program's panic.
 	if crashLine.MatchString(out) && !strings.Contains(out, "[recovered]") {
-		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
+		return fmt.Sprintf("%s crashed:\n%s", t.name, traceback.DescribeCrash(out, p.Files))
 	}
-	if _, timed := p.Exercise.Points["time"]; timed && strings.Contains(out, check.TimeMarker) {
+	if _, timed := p.Exercise.Points["time"]; timed && strings.Contains(out, seal.TimeMarker) {
 		// The time check shows where the program hung; saying it again
 		// under every check would bury the rest.
 		return fmt.Sprintf("%s: the program did not finish in time, see the time check.", t.name)
@@ -320,8 +323,8 @@ func tidy(out string) string {
 	for _, l := range strings.Split(out, "\n") {
 		l = strings.TrimRight(l, "\r")
 		switch {
-		case framework.MatchString(l), strings.Contains(l, check.SealPrefix),
-			strings.TrimSpace(l) == check.RaceMarker, strings.TrimSpace(l) == check.TimeMarker:
+		case framework.MatchString(l), strings.Contains(l, seal.Prefix),
+			strings.TrimSpace(l) == seal.RaceMarker, strings.TrimSpace(l) == seal.TimeMarker:
 			continue
 		case testify.MatchString(l):
 			skipTrace = strings.Contains(l, "Error Trace:")
@@ -435,8 +438,8 @@ func (p *pkg) raceMessage() string {
 	if len(races) == 0 {
 		// Races in a program run by check.RunMain are described in its test.
 		for _, t := range p.tests {
-			if out := t.out.String(); strings.Contains(out, check.RaceMarker) {
-				return tidy(strings.ReplaceAll(out, check.RaceMarker, ""))
+			if out := t.out.String(); strings.Contains(out, seal.RaceMarker) {
+				return tidy(strings.ReplaceAll(out, seal.RaceMarker, ""))
 			}
 		}
 	}
@@ -451,7 +454,7 @@ func (p *pkg) timeMessage() string {
 		// says where, in the lines before its marker.
 		for _, name := range p.order {
 			out := p.tests[name].out.String()
-			if i := strings.Index(out, check.TimeMarker); i >= 0 {
+			if i := strings.Index(out, seal.TimeMarker); i >= 0 {
 				return tidy(out[:i])
 			}
 		}
