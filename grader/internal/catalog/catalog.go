@@ -42,8 +42,11 @@ type Exercise struct {
 	// is not scored (build, for one, is a precondition, not an achievement).
 	Points map[string]int
 	// Tests names, per check, the hidden tests that must pass for it.
-	Tests   map[string][]string
-	Rules   []Rule
+	Tests map[string][]string
+	Rules []Rule
+	// Imports lists the standard packages that the student's code may
+	// import besides rules.DefaultImports (exercise.json's "imports").
+	Imports []string
 	Hidden  []File // the hidden test files
 	Hints   []string
 	Mutants []File // Name is the mutant's name, without .go
@@ -103,6 +106,7 @@ type meta struct {
 	Points  map[string]int      `json:"points"`
 	Tests   map[string][]string `json:"tests"`
 	Rules   []Rule              `json:"rules"`
+	Imports []string            `json:"imports"`
 }
 
 // Parse reads one archive. name is the exercise's name.
@@ -156,7 +160,7 @@ func Parse(name string, data []byte) (*Exercise, error) {
 }
 
 func (e *Exercise) apply(m *meta) error {
-	e.Title, e.File, e.Points, e.Tests, e.Rules = m.Title, m.File, m.Points, m.Tests, m.Rules
+	e.Title, e.File, e.Points, e.Tests, e.Rules, e.Imports = m.Title, m.File, m.Points, m.Tests, m.Rules, m.Imports
 	if e.Title == "" || e.File == "" {
 		return fmt.Errorf("title and file are required")
 	}

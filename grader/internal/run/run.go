@@ -97,53 +97,10 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	}
 	defer os.RemoveAll(tmp)
 
-	overlay := map[string]string{}
-	var pkgs []string
-	for i, p := range req.Packages {
-		for name, data := range p.Add {
-			file := filepath.Join(tmp, fmt.Sprintf("p%d", i), name)
-			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(file, data, 0o644); err != nil {
-				return err
-			}
-			overlay[filepath.Join(p.Dir, name)] = file
-		}
-		for _, name := range p.Drop {
-			overlay[filepath.Join(p.Dir, name)] = "" // deleted, for the build
-		}
-		rel, err := filepath.Rel(req.Dir, p.Dir)
-		if err != nil {
-			return err
-		}
-		pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
-	}
-	n := 0
-	for file, data := range req.Overlay {
-		if data == nil {
-			overlay[file] = ""
-			continue
-		}
-		n++
-		tf := filepath.Join(tmp, fmt.Sprintf("o%d", n), filepath.Base(file))
-		if err := os.MkdirAll(filepath.Dir(tf), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(tf, data, 0o644); err != nil {
-			return err
-		}
-		overlay[file] = tf
-	}
-	ov, err := json.Marshal(map[string]any{"Replace": overlay})
+	ovFile, pkgs, err := writeOverlay(tmp, req)
 	if err != nil {
 		return err
 	}
-	ovFile := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(ovFile, ov, 0o644); err != nil {
-		return err
-	}
-
 	args := []string{"test", "-json", "-count=1", "-vet=off", "-mod=readonly",
 		"-overlay=" + ovFile, "-run=" + req.Run, "-p=" + strconv.Itoa(parallelism())}
 	if req.Timeout > 0 {
@@ -152,19 +109,11 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	if req.Race {
 		args = append(args, "-race")
 	}
-	if req.ModFile != nil {
-		modDir := filepath.Join(tmp, "mod")
-		if err := os.MkdirAll(modDir, 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(modDir, "go.mod"), req.ModFile, 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(modDir, "go.sum"), req.SumFile, 0o644); err != nil {
-			return err
-		}
-		args = append(args, "-modfile="+filepath.Join(modDir, "go.mod"))
+	modArgs, err := writeModFiles(tmp, req)
+	if err != nil {
+		return err
 	}
+	args = append(args, modArgs...)
 	args = append(args, pkgs...)
 
 	cmd := exec.CommandContext(ctx, "go", args...)
@@ -336,4 +285,77 @@ func RaceSupported(ctx context.Context, dir string) (bool, string) {
 // -runs 20 holds for every variant with -p=4 on 2 cores.
 func parallelism() int {
 	return max(runtime.NumCPU(), 4)
+}
+
+// writeOverlay writes the overlay file of the request into tmp: the files
+// laid in, the files left out. It returns its path and go test's argument
+// for each package.
+func writeOverlay(tmp string, req Request) (string, []string, error) {
+	overlay := map[string]string{}
+	var pkgs []string
+	for i, p := range req.Packages {
+		for name, data := range p.Add {
+			file := filepath.Join(tmp, fmt.Sprintf("p%d", i), name)
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				return "", nil, err
+			}
+			if err := os.WriteFile(file, data, 0o644); err != nil {
+				return "", nil, err
+			}
+			overlay[filepath.Join(p.Dir, name)] = file
+		}
+		for _, name := range p.Drop {
+			overlay[filepath.Join(p.Dir, name)] = "" // deleted, for the build
+		}
+		rel, err := filepath.Rel(req.Dir, p.Dir)
+		if err != nil {
+			return "", nil, err
+		}
+		pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
+	}
+	n := 0
+	for file, data := range req.Overlay {
+		if data == nil {
+			overlay[file] = ""
+			continue
+		}
+		n++
+		tf := filepath.Join(tmp, fmt.Sprintf("o%d", n), filepath.Base(file))
+		if err := os.MkdirAll(filepath.Dir(tf), 0o755); err != nil {
+			return "", nil, err
+		}
+		if err := os.WriteFile(tf, data, 0o644); err != nil {
+			return "", nil, err
+		}
+		overlay[file] = tf
+	}
+	ov, err := json.Marshal(map[string]any{"Replace": overlay})
+	if err != nil {
+		return "", nil, err
+	}
+	ovFile := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(ovFile, ov, 0o644); err != nil {
+		return "", nil, err
+	}
+
+	return ovFile, pkgs, nil
+}
+
+// writeModFiles writes the request's go.mod and go.sum, when it brings
+// them, into tmp and returns the go command's flags that point at them.
+func writeModFiles(tmp string, req Request) ([]string, error) {
+	if req.ModFile == nil {
+		return nil, nil
+	}
+	modDir := filepath.Join(tmp, "mod")
+	if err := os.MkdirAll(modDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(modDir, "go.mod"), req.ModFile, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(modDir, "go.sum"), req.SumFile, 0o644); err != nil {
+		return nil, err
+	}
+	return []string{"-modfile=" + filepath.Join(modDir, "go.mod")}, nil
 }
