@@ -7,33 +7,44 @@ EX ?=
 RUNS ?= 2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: test watch hint list reset check vet unit selftest lint bench
+.PHONY: test watch hint list reset check vet unit selftest lint lint-go bench
 
 ## Students
 
 # The grader is built into .grader/ (ignored by git) and run from there:
-# `go run` would add its own "exit status 1" to every failing grade.
-GRADER = .grader/bin/grader
-RUN_GRADER = @$(GO) build -o $(GRADER) ./grader && GRADER_VIA_MAKE=1 $(GRADER)
+# `go run` would add its own "exit status 1" to every failing grade. Each
+# recipe line is a plain command, without `VAR=value cmd` or `&&`, so that
+# it runs the same under sh and under cmd.exe (make on Windows); the name
+# ends in .exe where Go's executables do, and a quoted path with forward
+# slashes works in both.
+GRADER = .grader/bin/grader$(shell $(GO) env GOEXE)
+RUN_GRADER = @"$(GRADER)"
 
-test:
+# The grader suggests commands in the form the student used: make's.
+test watch hint list reset: export GRADER_VIA_MAKE = 1
+
+test: .grader-build
 	$(RUN_GRADER) test $(EX)
 
-watch:
+watch: .grader-build
 	$(RUN_GRADER) watch $(EX)
 
-hint:
+hint: .grader-build
 	$(RUN_GRADER) hint $(EX)
 
-list:
+list: .grader-build
 	$(RUN_GRADER) list
 
-reset:
+reset: .grader-build
 	$(RUN_GRADER) reset $(EX)
+
+.PHONY: .grader-build
+.grader-build:
+	@$(GO) build -o $(GRADER) ./grader
 
 ## Maintainers
 
-check: vet unit lint selftest
+check: vet lint-go unit lint selftest
 
 vet:
 	$(GO) vet ./...
@@ -44,6 +55,11 @@ unit:
 
 lint:
 	$(GO) run $(ACTIONLINT)
+
+# go.mod tidy, staticcheck, and gofmt + vet + staticcheck of every hidden
+# test and mutant compiled against the reference solution.
+lint-go:
+	$(GO) run ./grader/internal/lint
 
 selftest:
 	$(GO) run ./grader selftest -runs $(RUNS) $(EX)

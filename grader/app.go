@@ -16,7 +16,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 )
 
-// Exit codes of the grader (the contract in DESIGN.md).
+// Exit codes of the grader (the contract in doc.go).
 const (
 	exitPass  = 0 // every graded exercise passes
 	exitFail  = 1 // some exercise does not pass
@@ -37,6 +37,7 @@ var commands = map[string]command{}
 // env is what every command gets.
 type env struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader // what the student types (watch's keys, reset's answer)
 }
 
 // usageError is a command-line mistake: exit 2.
@@ -46,7 +47,7 @@ func (e usageError) Error() string { return e.msg }
 
 // run is the grader: it returns the process's exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdout: stdout, stderr: stderr, stdin: os.Stdin}
 	if os.Getenv("GRADER_PEAK_RSS") == "1" {
 		// For make bench: the grader's own peak memory, children excluded.
 		defer func() {

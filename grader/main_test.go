@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -132,27 +132,13 @@ func goEnvValue(name string) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
-var requireBlock = regexp.MustCompile(`(?ms)^require\s*\(.*?^\)|^require\s+[^(\n]+$`)
-
 // writeModule makes dir a module that requires the course from root, unless
 // the script brings its own go.mod.
 func writeModule(root, dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 		return nil
 	}
-	mod := string(course.ModFile)
-	var b strings.Builder
-	b.WriteString("module example.com/t\n\n")
-	b.WriteString(regexp.MustCompile(`(?m)^go\s+\S+$`).FindString(mod) + "\n\n")
-	for _, r := range requireBlock.FindAllString(mod, -1) {
-		b.WriteString(r + "\n\n")
-	}
-	const path = "github.com/go-concurrency-lab/course"
-	fmt.Fprintf(&b, "require %s v0.0.0-00010101000000-000000000000\n\nreplace %s => %s\n", path, path, filepath.ToSlash(root))
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "go.sum"), course.SumFile, 0o644)
+	return module.WriteScratch(dir, "example.com/t", root)
 }
 
 // writeHidden turns each folder hidden-src/NAME of the script into

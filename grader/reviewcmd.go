@@ -5,6 +5,7 @@ import (
 	"embed"
 	"flag"
 	"fmt"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"io/fs"
 	"os"
 	"path"
@@ -51,7 +52,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "review")
 	format := fs.String("format", "csv", "write the gradebook as `format`: "+strings.Join(review.Formats(), "|")+" (default: from -o's extension, else csv)")
 	output := fs.String("o", "", "write the gradebook to `file` instead of stdout")
-	hiddenDir := fs.String("hidden", "", "read the hidden tests from the *.txtar files in `dir` instead of the grader's own")
+	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	courseDir := fs.String("course", "", "the instructor's checkout of the course, to compare with (default: the module at the current folder)")
 	only := fs.String("exercises", "", "grade only these `exercises` (comma-separated names or numbers); default all")
 	jobs := fs.Int("j", max(1, runtime.NumCPU()/2), "grade `n` students at a time")
@@ -157,7 +158,7 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 	if err != nil {
 		return nil, usageError{"-course: " + err.Error()}
 	}
-	if modulePathOf(mustRead(filepath.Join(root, "go.mod"))) != modulePathOf(course.ModFile) {
+	if module.Path(mustRead(filepath.Join(root, "go.mod"))) != module.Path(course.ModFile) {
 		return nil, usageError{fmt.Sprintf("%s is not a checkout of the course (its go.mod names another module): run the review from the instructor's checkout, or give it with -course", root)}
 	}
 	ref, err := review.NewReference(root, append(append([]string(nil), dirs...), o.output, o.diff))

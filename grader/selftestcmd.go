@@ -17,7 +17,7 @@ func init() {
 func runSelftest(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "selftest")
 	runs := fs.Int("runs", 3, "grade every variant `n` times")
-	hiddenDir := fs.String("hidden", "", "read the hidden tests from the *.txtar files in `dir` instead of the grader's own")
+	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	names, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage

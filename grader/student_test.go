@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,8 +16,8 @@ import (
 
 // TestStudentScripts runs the scenarios of the student's loop in
 // testdata/student: hint, list, reset and watch. They use the same module
-// set-up as TestScripts, and waitfile to follow a watch running in the
-// background.
+// set-up as TestScripts, waitfile to follow a watch running in the
+// background, and verdict to read a JSON report.
 func TestStudentScripts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the scripts build and run real test binaries")
@@ -48,6 +52,7 @@ func TestStudentScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitfile": cmdWaitFile,
+			"verdict":  cmdVerdict,
 		},
 	})
 }
@@ -70,4 +75,116 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond) // polling a file the grader writes
 	}
+}
+
+// TestWatchWaits follows a student in watch mode: it stays on the exercise
+// after it passes, grades every later save of it (here a second solution),
+// and moves to the next exercise only on n.
+func TestWatchWaits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("watch builds and runs real test binaries")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := filepath.Abs("testdata/hidden-src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := writeModule(root, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeHidden(shared, dir); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range goEnv(t, "GOCACHE", "GOMODCACHE", "GOPATH", "CGO_ENABLED") {
+		t.Setenv(k, v)
+	}
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOTOOLCHAIN", "local")
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	t.Setenv("NO_COLOR", "1")
+	t.Setenv("GRADER_VIA_MAKE", "")
+
+	const hello = "package main\n\nimport \"fmt\"\n\nfunc hello() { fmt.Println(\"hello world\") }\n\n"
+	stub := hello + "func main() {\n\tfmt.Println(\"Start\")\n\tgo hello()\n\t// TODO: wait for hello\n\tfmt.Println(\"End\")\n}\n"
+	withWaitGroup := "package main\n\nimport (\n\t\"fmt\"\n\t\"sync\"\n)\n\nfunc hello() { fmt.Println(\"hello world\") }\n\n" +
+		"func main() {\n\tfmt.Println(\"Start\")\n\tvar wg sync.WaitGroup\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\thello()\n\t}()\n\twg.Wait()\n\tfmt.Println(\"End\")\n}\n"
+	withChannel := hello + "func main() {\n\tfmt.Println(\"Start\")\n\tdone := make(chan struct{})\n\tgo func() {\n\t\thello()\n\t\tclose(done)\n\t}()\n\t<-done\n\tfmt.Println(\"End\")\n}\n"
+	write := func(name, src string) {
+		t.Helper()
+		p := filepath.Join(dir, "exercises", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("01-hello/main.go", stub)
+	write("02-count/count.go", "package count\n\nfunc Count(n int) int {\n\treturn 0 // TODO\n}\n")
+
+	var out syncBuffer
+	keys, typing := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	code := make(chan int, 1)
+	e := &env{stdout: &out, stderr: &out, stdin: keys}
+	go func() {
+		code <- runWatch(ctx, e, []string{"-dir", filepath.Join(dir, "exercises"), "-hidden", filepath.Join(dir, "hidden"), "-poll", "-interval", "50ms", "01"})
+	}()
+	// waitFor waits until the output holds want n times in all.
+	waitFor := func(want string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(time.Minute)
+		for strings.Count(out.String(), want) < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %d× %q within a minute; the watch printed:\n%s", n, want, out.String())
+			}
+			time.Sleep(20 * time.Millisecond) // polling what the grader prints
+		}
+	}
+	waitFor("0 of 1 exercises pass", 1)
+	if !strings.Contains(out.String(), "Edit exercises/01-hello/main.go:10") {
+		t.Errorf("the watch does not name the stub's TODO line as path:line:\n%s", out.String())
+	}
+	write("01-hello/main.go", withWaitGroup)
+	waitFor("01-hello passes.", 1)
+	waitFor("Press n for the next exercise, 02-count.", 1)
+	write("01-hello/main.go", withChannel)
+	waitFor("01-hello passes.", 2)
+	if strings.Contains(out.String(), "Watching exercises/02-count") {
+		t.Fatalf("the watch moved on by itself:\n%s", out.String())
+	}
+	io.WriteString(typing, "n\n")
+	waitFor("Watching exercises/02-count", 1)
+	io.WriteString(typing, "q\n")
+	select {
+	case c := <-code:
+		if c != exitPass {
+			t.Errorf("watch exited %d, want 0", c)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("watch did not end on q")
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the watch and the test can share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

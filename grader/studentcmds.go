@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
@@ -105,7 +106,7 @@ func hintText(w *workspace, ex *catalog.Exercise, all bool) string {
 	show := []int{}
 	switch {
 	case all && st.HintsSeen == 0:
-		fmt.Fprintf(&b, "You have not asked for a hint for %s yet. `go run ./grader hint %s` shows the first.\n", ex.Name, ex.Number())
+		fmt.Fprintf(&b, "You have not asked for a hint for %s yet. `%s` shows the first.\n", ex.Name, suggest("hint", ex.Number()))
 		return b.String()
 	case all:
 		for i := range st.HintsSeen {
@@ -151,6 +152,7 @@ func runList(ctx context.Context, e *env, args []string) int {
 // listText renders the catalog with the remembered progress.
 func listText(w *workspace, color bool) string {
 	var b strings.Builder
+	fmt.Fprintf(&b, "Your progress, as last graded (`%s` grades every exercise again):\n\n", suggest("test", ""))
 	passed, score, max := 0, 0, 0
 	for _, ex := range w.cat.Exercises {
 		st := w.state.Exercises[ex.Name]
@@ -172,9 +174,9 @@ func listText(w *workspace, color bool) string {
 	fmt.Fprintf(&b, "\n%s %d/%d exercises · %d/%d points\n", bar(passed, len(w.cat.Exercises), 30, color), passed, len(w.cat.Exercises), score, max)
 	if passed < len(w.cat.Exercises) {
 		next := w.firstUnsolved()
-		fmt.Fprintf(&b, "Next: exercises/%s (%s) — `go run ./grader test %s`, or `go run ./grader watch`.\n", next.Name, next.Title, next.Number())
+		fmt.Fprintf(&b, "Next: exercises/%s (%s) — `%s`, or `%s`.\n", next.Name, next.Title, suggest("test", next.Number()), suggest("watch", next.Number()))
 	}
-	b.WriteString("(✓ passed, ✗ failed, ! did not build, · not graded yet: as of the last time it was graded)\n")
+	b.WriteString("(✓ passed, ✗ failed, ! did not build, · not graded yet — each as last graded)\n")
 	return b.String()
 }
 
@@ -201,7 +203,7 @@ func runReset(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	if len(names) != 1 {
-		return exitFor(e, usageError{"name the exercise to reset, e.g. `go run ./grader reset 01`"})
+		return exitFor(e, usageError{"name the exercise to reset, e.g. `" + suggest("reset", "01") + "`"})
 	}
 	w, err := openWorkspace(*dir, *hiddenDir)
 	if err != nil {
@@ -222,7 +224,7 @@ func runReset(ctx context.Context, e *env, args []string) int {
 	}
 	if !*yes {
 		fmt.Fprintf(e.stdout, "Restore %s to the stub? Your changes to it will be lost. [y/N] ", filepath.ToSlash(rel))
-		answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			fmt.Fprintln(e.stdout, "Nothing changed.")
 			return exitPass
@@ -239,6 +241,62 @@ func runReset(ctx context.Context, e *env, args []string) int {
 	_ = w.state.Save()
 	fmt.Fprintf(e.stdout, "Restored %s. Other files in that folder were left as they are.\n", filepath.ToSlash(rel))
 	return exitPass
+}
+
+// editAt names the place to work on an exercise as path:line (relative to
+// the module root), a form that terminals and editors open: the first line
+// of the exercise's file that the last grade's messages name, else its
+// first TODO, else its first line.
+func editAt(root, dir string, ex *catalog.Exercise, r *verdict.Result) string {
+	file := filepath.Join(dir, ex.File)
+	rel, err := filepath.Rel(root, file)
+	if err != nil {
+		rel = file
+	}
+	rel = filepath.ToSlash(rel)
+	if r != nil {
+		at := regexp.MustCompile(regexp.QuoteMeta(rel) + `:(\d+)`)
+		for _, c := range r.Checks {
+			if m := at.FindStringSubmatch(c.Message); m != nil && c.Status != verdict.Pass {
+				return rel + ":" + m[1]
+			}
+		}
+	}
+	return fmt.Sprintf("%s:%d", rel, todoLine(file))
+}
+
+// todoLine is the line of the first TODO in file, where the work starts, or 1.
+func todoLine(file string) int {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 1
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, "TODO") {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+// viaMake reports whether the student runs the grader through the
+// Makefile, which says so in GRADER_VIA_MAKE.
+func viaMake() bool { return os.Getenv("GRADER_VIA_MAKE") == "1" }
+
+// suggest is a grader command for the student to run, in the form they
+// use: make's, or the go command's (which works as it is in PowerShell, cmd
+// and Unix shells alike). ex is an exercise's number, or "".
+func suggest(cmd, ex string) string {
+	if viaMake() {
+		if ex != "" {
+			return "make " + cmd + " EX=" + ex
+		}
+		return "make " + cmd
+	}
+	if ex != "" {
+		return "go run ./grader " + cmd + " " + ex
+	}
+	return "go run ./grader " + cmd
 }
 
 // recordProgress remembers the grades of the student's own exercises (not

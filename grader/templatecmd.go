@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"os"
 	"path/filepath"
 
@@ -36,7 +37,7 @@ func runTemplate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return exitFor(e, usageError{err.Error()})
 	}
-	if modulePathOf(mustRead(filepath.Join(root, "go.mod"))) != modulePathOf(course.ModFile) {
+	if module.Path(mustRead(filepath.Join(root, "go.mod"))) != module.Path(course.ModFile) {
 		return exitFor(e, usageError{fmt.Sprintf("%s is not a checkout of the course", root)})
 	}
 	if abs, _ := filepath.Abs(out); abs == root {

@@ -48,11 +48,11 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 
 	screen := isTerminal(e.stdout)
 	color := useColor(e.stdout)
-	keys, raw, restore := readKeys(ctx)
+	keys, raw, restore := readKeys(ctx, e.stdin)
 	defer restore()
 	if raw {
 		// Raw mode turns off the terminal's newline translation.
-		e = &env{stdout: crlfWriter{e.stdout}, stderr: crlfWriter{e.stderr}}
+		e = &env{stdout: crlfWriter{e.stdout}, stderr: crlfWriter{e.stderr}, stdin: e.stdin}
 	}
 
 	s := &watchSession{e: e, w: w, screen: screen, color: color}
@@ -65,19 +65,17 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 			stopWatching()
 			return exitFor(e, err)
 		}
-		s.draw(focus, res, watcher.Mode(), "")
 		if res.Status == verdict.Pass {
 			if *untilPass {
+				s.draw(focus, watcher.Mode(), "")
 				stopWatching()
 				return exitPass
 			}
-			if next := w.firstUnsolved(); next != focus {
-				s.note = fmt.Sprintf("%s passes. On to %s!", focus.Name, next.Name)
-				focus = next
-				stopWatching()
-				continue
-			}
+			// Stay: the student may try another way, and every save
+			// is graded again. They move on when they ask to.
+			s.note = s.passNote(focus)
 		}
+		s.draw(focus, watcher.Mode(), "")
 	wait:
 		for {
 			select {
@@ -85,7 +83,7 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 				stopWatching()
 				return exitPass
 			case msg := <-watcher.Notes:
-				s.draw(focus, res, watcher.Mode(), msg)
+				s.draw(focus, watcher.Mode(), msg)
 			case <-watcher.Changes:
 				break wait
 			case k, ok := <-keys:
@@ -104,9 +102,12 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 				case 'l':
 					s.show(listText(w, color))
 				case 'n':
-					if i := indexOf(w.cat.Exercises, focus); i+1 < len(w.cat.Exercises) {
-						focus = w.cat.Exercises[i+1]
+					i := indexOf(w.cat.Exercises, focus)
+					if i+1 >= len(w.cat.Exercises) {
+						s.draw(focus, watcher.Mode(), focus.Name+" is the last exercise of the course.")
+						continue
 					}
+					focus = w.cat.Exercises[i+1]
 					break wait
 				case 'r':
 					break wait
@@ -124,12 +125,26 @@ type watchSession struct {
 	screen bool // a terminal: clear it before each draw
 	color  bool
 	note   string
-	last   string
+	last   string         // the report of the last grade
+	res    verdict.Result // the last grade
+	at     time.Time      // when it was graded
+}
+
+// passNote is what the success screen says: the exercise passes, and the
+// student moves on when they want to.
+func (s *watchSession) passNote(ex *catalog.Exercise) string {
+	note := "Well done! Try another way if you like: every save grades " + ex.Name + " again."
+	if i := indexOf(s.w.cat.Exercises, ex); i+1 < len(s.w.cat.Exercises) {
+		note += "\nPress n for the next exercise, " + s.w.cat.Exercises[i+1].Name + "."
+	} else {
+		note += "\nThat was the last exercise of the course."
+	}
+	return note
 }
 
 func (s *watchSession) grade(ctx context.Context, ex *catalog.Exercise, dir string) (verdict.Result, error) {
 	if s.screen {
-		fmt.Fprintf(s.e.stdout, "\rGrading %s ...", ex.Name)
+		fmt.Fprintf(s.e.stdout, "\r\x1b[KGrading %s ...", ex.Name)
 	}
 	mod, sum, notices := pristineModule(s.w.root)
 	out, err := grade.Run(ctx, grade.Plan{Root: s.w.root, ModFile: mod, SumFile: sum,
@@ -144,38 +159,83 @@ func (s *watchSession) grade(ctx context.Context, ex *catalog.Exercise, dir stri
 	var b strings.Builder
 	rep := report.New([]verdict.Result{res}, out.Race, out.RaceWhy)
 	rep.Command = "watch"
-	if err := report.WriteText(&b, rep, report.Options{Color: s.color}); err != nil {
+	o := report.Options{Color: s.color, Edit: map[string]string{ex.Name: editAt(s.w.root, dir, ex, &res)}}
+	if err := report.WriteText(&b, rep, o); err != nil {
 		return res, err
 	}
-	s.last = b.String()
+	s.last, s.res, s.at = b.String(), res, time.Now()
 	return res, nil
 }
 
-func (s *watchSession) draw(ex *catalog.Exercise, res verdict.Result, mode, msg string) {
-	var b strings.Builder
-	if s.screen {
-		b.WriteString("\x1b[H\x1b[2J")
-	} else {
-		b.WriteString("\n")
-	}
+// draw shows one grade on one screen: the header, the file to edit as
+// path:line, the whole diagnosis, then the keys. On a terminal the screen
+// is cleared first, and a report taller than the terminal is cut in the
+// middle so that the header and the keys stay in sight.
+func (s *watchSession) draw(ex *catalog.Exercise, mode, msg string) {
+	var head, foot strings.Builder
 	passed := 0
 	for _, e := range s.w.cat.Exercises {
 		if st := s.w.state.Exercises[e.Name]; st != nil && st.Status == verdict.Pass {
 			passed++
 		}
 	}
-	fmt.Fprintf(&b, "Go Concurrency Lab %s %d/%d exercises\n", bar(passed, len(s.w.cat.Exercises), 32, s.color), passed, len(s.w.cat.Exercises))
+	fmt.Fprintf(&head, "Go Concurrency Lab %s %d/%d exercises\n", bar(passed, len(s.w.cat.Exercises), 32, s.color), passed, len(s.w.cat.Exercises))
+	fmt.Fprintf(&head, "Watching exercises/%s (graded %s, %s)\n", ex.Name, s.at.Format("15:04:05"), mode)
+	fmt.Fprintf(&head, "Edit %s\n\n", editAt(s.w.root, filepath.Join(s.w.dir, ex.Name), ex, &s.res))
 	if s.note != "" {
-		fmt.Fprintf(&b, "%s\n", s.note)
+		fmt.Fprintf(&foot, "\n%s\n", s.note)
 		s.note = ""
 	}
-	fmt.Fprintf(&b, "\nWatching exercises/%s (%s), %s\n\n", ex.Name, time.Now().Format("15:04:05"), mode)
-	b.WriteString(s.last)
 	if msg != "" {
-		fmt.Fprintf(&b, "\n%s\n", msg)
+		fmt.Fprintf(&foot, "\n%s\n", msg)
 	}
-	b.WriteString("\n[h] hint  [n] next exercise  [l] list  [r] re-run  [q] quit — save your file to re-grade\n")
+	foot.WriteString("\n[h] hint  [n] next exercise  [l] list  [r] re-run  [q] quit — save your file to re-grade\n")
+	body := s.last
+	var b strings.Builder
+	if s.screen {
+		b.WriteString("\x1b[H\x1b[2J")
+		if rows := terminalRows(s.e.stdout); rows > 0 {
+			body = fitLines(body, rows-lineCount(head.String())-lineCount(foot.String())-1, suggest("test", ex.Number()))
+		}
+	} else {
+		b.WriteString("\n")
+	}
+	b.WriteString(head.String())
+	b.WriteString(body)
+	b.WriteString(foot.String())
 	io.WriteString(s.e.stdout, b.String())
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") }
+
+// fitLines cuts text to at most n lines, keeping its head and its last
+// lines (the score and the next step), and says how to see all of it.
+func fitLines(text string, n int, all string) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
+	if n < 8 || len(lines) <= n {
+		return text
+	}
+	tail := 3
+	cut := len(lines) - (n - 1)
+	keep := append([]string{}, lines[:len(lines)-tail-cut]...)
+	keep = append(keep, fmt.Sprintf("        ... %d more lines: `%s` shows them all ...\n", cut, all))
+	keep = append(keep, lines[len(lines)-tail:]...)
+	return strings.Join(keep, "") + "\n"
+}
+
+func terminalRows(w io.Writer) int {
+	if c, ok := w.(crlfWriter); ok {
+		w = c.w
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	_, rows, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return rows
 }
 
 func (s *watchSession) show(text string) {
@@ -199,12 +259,12 @@ func isTerminal(w io.Writer) bool {
 // readKeys delivers what the student types: single keys when stdin is a
 // terminal (raw mode), else the first character of each line. restore puts
 // the terminal back.
-func readKeys(ctx context.Context) (<-chan rune, bool, func()) {
+func readKeys(ctx context.Context, in io.Reader) (<-chan rune, bool, func()) {
 	keys := make(chan rune)
 	restore := func() {}
-	fd := int(os.Stdin.Fd())
 	raw := false
-	if term.IsTerminal(fd) {
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fd := int(f.Fd())
 		if old, err := term.MakeRaw(fd); err == nil {
 			raw = true
 			restore = func() { term.Restore(fd, old) }
@@ -212,7 +272,7 @@ func readKeys(ctx context.Context) (<-chan rune, bool, func()) {
 	}
 	go func() {
 		defer close(keys)
-		r := bufio.NewReader(os.Stdin)
+		r := bufio.NewReader(in)
 		for {
 			var k rune
 			if raw {

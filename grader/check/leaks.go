@@ -48,7 +48,7 @@ func NoLeaksInRuns(t *testing.T, runs []Run) {
 	noLeaksInRuns(t, runs)
 }
 
-func noLeaksInRuns(t TB, runs []Run) {
+func noLeaksInRuns(t runT, runs []Run) {
 	t.Helper()
 	if len(runs) == 0 {
 		t.Error("The program was not run at all, so whether it leaves goroutines running could not be checked.")

@@ -137,7 +137,7 @@ func EveryRun(t *testing.T, runs []Run, rule LineRule, why string) bool {
 	return everyRun(t, runs, rule, why)
 }
 
-func everyRun(t TB, runs []Run, rule LineRule, why string) bool {
+func everyRun(t runT, runs []Run, rule LineRule, why string) bool {
 	t.Helper()
 	if len(runs) == 0 {
 		t.Error("The program was not run at all, so what it prints could not be checked.")

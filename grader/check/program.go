@@ -164,12 +164,11 @@ func (r Run) Ended() (bool, string) {
 	return true, ""
 }
 
-// TB is the part of *testing.T that the checks use, so that their own
-// tests can hand them a fake one (as goleak's TestingT does).
-type TB interface {
-	Helper()
+// runT is the part of *testing.T that RunMain and the checks of its runs
+// use, so that their own tests can hand them a fake one (see TB).
+type runT interface {
+	TB
 	Error(args ...any)
-	Errorf(format string, args ...any)
 	Fatalf(format string, args ...any)
 	Log(args ...any)
 }
@@ -190,7 +189,7 @@ func RunMain(t *testing.T, opts Options) []Run {
 	return runMain(t, opts)
 }
 
-func runMain(t TB, opts Options) []Run {
+func runMain(t runT, opts Options) []Run {
 	t.Helper()
 	opts = opts.withDefaults()
 	if hungBefore.Load() {
@@ -394,7 +393,7 @@ const (
 // trouble, with how many runs had it. A data race is logged, with the
 // marker that fails the race check, but does not fail t: whether the output
 // was right is the test's question, whether it raced is the race check's.
-func reportRuns(t TB, runs []Run, opts Options) {
+func reportRuns(t runT, runs []Run, opts Options) {
 	t.Helper()
 	if len(runs) == 0 {
 		t.Error("The program was not run at all, so nothing of what it does could be checked.")

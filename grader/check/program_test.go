@@ -9,24 +9,24 @@ import (
 	"time"
 )
 
-// fakeT records what a check reports, in place of a *testing.T.
-type fakeT struct {
+// runsT records what a check reports, in place of a *testing.T.
+type runsT struct {
 	errors []string
 	fatal  bool
 }
 
-func (f *fakeT) Helper()           {}
-func (f *fakeT) Error(args ...any) { f.errors = append(f.errors, fmt.Sprint(args...)) }
-func (f *fakeT) Errorf(format string, a ...any) {
+func (f *runsT) Helper()           {}
+func (f *runsT) Error(args ...any) { f.errors = append(f.errors, fmt.Sprint(args...)) }
+func (f *runsT) Errorf(format string, a ...any) {
 	f.errors = append(f.errors, fmt.Sprintf(format, a...))
 }
-func (f *fakeT) Fatalf(format string, a ...any) {
+func (f *runsT) Fatalf(format string, a ...any) {
 	f.fatal = true
 	f.errors = append(f.errors, fmt.Sprintf(format, a...))
 }
-func (f *fakeT) Log(args ...any) {}
+func (f *runsT) Log(args ...any) {}
 
-func (f *fakeT) failedWith(t *testing.T, want string) {
+func (f *runsT) failedWith(t *testing.T, want string) {
 	t.Helper()
 	if len(f.errors) == 0 {
 		t.Fatalf("the check passed; want a failure saying %q", want)
@@ -56,9 +56,9 @@ func fakeMain() {
 	}
 }
 
-func runFake(t *testing.T, mode string) ([]Run, *fakeT) {
+func runFake(t *testing.T, mode string) ([]Run, *runsT) {
 	t.Setenv(modeEnv, mode)
-	ft := &fakeT{}
+	ft := &runsT{}
 	runs := runMain(ft, Options{Procs: []int{1}, Runs: 2, Timeout: 20 * time.Second})
 	return runs, ft
 }
@@ -76,7 +76,7 @@ func TestRunMainHappened(t *testing.T) {
 			t.Fatalf("%s did not end: %s", r, why)
 		}
 	}
-	ft = &fakeT{}
+	ft = &runsT{}
 	if !everyRun(ft, runs, Exactly("hello"), "") || len(ft.errors) > 0 {
 		t.Fatalf("EveryRun failed good runs: %q", ft.errors)
 	}
@@ -94,12 +94,12 @@ func TestRunMainKilledBySignal(t *testing.T) {
 	}
 	// The lines it printed before it died keep the rule; the run still
 	// does not count.
-	ft = &fakeT{}
+	ft = &runsT{}
 	if everyRun(ft, runs, Exactly("hello"), "") {
 		t.Fatal("EveryRun passed runs killed by a signal")
 	}
 	ft.failedWith(t, "did not run to the end")
-	ft = &fakeT{}
+	ft = &runsT{}
 	noLeaksInRuns(ft, runs)
 	ft.failedWith(t, "could not see what was still running")
 }
@@ -107,7 +107,7 @@ func TestRunMainKilledBySignal(t *testing.T) {
 func TestRunMainExitBeforeReturn(t *testing.T) {
 	runs, ft := runFake(t, "exit")
 	ft.failedWith(t, "before main returned")
-	ft = &fakeT{}
+	ft = &runsT{}
 	if everyRun(ft, runs, Exactly("hello"), "") {
 		t.Fatal("EveryRun passed runs whose main never returned")
 	}
@@ -115,21 +115,21 @@ func TestRunMainExitBeforeReturn(t *testing.T) {
 
 func TestLeakInARun(t *testing.T) {
 	runs := []Run{{N: 1, Procs: 1, Started: true, Returned: true, Leaks: "goroutine 7 [chan receive]:\n"}}
-	ft := &fakeT{}
+	ft := &runsT{}
 	noLeaksInRuns(ft, runs)
 	ft.failedWith(t, "main returned while these goroutines were still working")
 }
 
 func TestNoRunsIsAFailure(t *testing.T) {
-	ft := &fakeT{}
+	ft := &runsT{}
 	if everyRun(ft, nil, Exactly("hello"), "") {
 		t.Fatal("EveryRun passed over zero runs")
 	}
 	ft.failedWith(t, "not run at all")
-	ft = &fakeT{}
+	ft = &runsT{}
 	noLeaksInRuns(ft, nil)
 	ft.failedWith(t, "not run at all")
-	ft = &fakeT{}
+	ft = &runsT{}
 	reportRuns(ft, nil, Options{}.withDefaults())
 	ft.failedWith(t, "not run at all")
 }
@@ -148,15 +148,15 @@ func TestRunsThatDidNotHappen(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			runs := []Run{ok, tc.run}
-			ft := &fakeT{}
+			ft := &runsT{}
 			reportRuns(ft, runs, Options{}.withDefaults())
 			ft.failedWith(t, tc.want)
-			ft = &fakeT{}
+			ft = &runsT{}
 			if everyRun(ft, runs, Exactly("hello"), "") {
 				t.Fatal("EveryRun passed")
 			}
 			ft.failedWith(t, tc.want)
-			ft = &fakeT{}
+			ft = &runsT{}
 			noLeaksInRuns(ft, runs)
 			ft.failedWith(t, tc.want)
 		})

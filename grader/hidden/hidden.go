@@ -1,10 +1,12 @@
-// Package hidden embeds the hidden archives of the course: one txtar file
-// per exercise, read by the catalog package.
+// Package hidden embeds the hidden tests of the course: one folder per
+// exercise, read by the catalog package (see its documentation for what a
+// folder holds). The Go files in the folders carry the build tag
+// gclhidden, so that ordinary builds of the module leave them out.
 package hidden
 
 import "embed"
 
-// FS holds every <exercise>.txtar.
+// FS holds every exercise's folder, NN-slug/.
 //
-//go:embed *.txtar
+//go:embed [0-9]*
 var FS embed.FS

@@ -1,14 +1,26 @@
-// Package catalog reads the hidden archives: one txtar file per exercise
-// that holds everything the grader knows about it.
+// Package catalog reads the hidden tests of the course: one folder per
+// exercise that holds everything the grader knows about it.
 //
-// An archive has these sections:
+// A folder (grader/hidden/NN-slug/) holds real files:
 //
-//	exercise.json      title, the student's file, time limit, points per check,
-//	                   the hidden tests behind each check, static rules
-//	*_test.go          hidden tests, laid into the package while it is graded
-//	hints/N.md         progressive hints, 1 first
-//	mutants/NAME.go    known wrong answers: each replaces the student's file
-//	stub/FILE          the stub as students get it, for reset
+//	exercise.json             title, the student's file, time limit, points per
+//	                          check, the hidden tests behind each check, static
+//	                          rules, the contract table
+//	*_test.go                 hidden tests, laid into the package while it is graded
+//	hints/N.md                progressive hints, 1 first
+//	mutants/NAME/FILE.go      known wrong answers: each replaces the student's file
+//	stub/FILE                 the stub as students get it, for reset
+//	README.md                 notes for course authors (not read)
+//
+// The Go files of a folder carry the build constraint "//go:build gclhidden"
+// (see [BuildTag]) so that ordinary builds of the module leave them out;
+// the catalog blanks that line, keeping line numbers, before the grader
+// lays a file into a package.
+//
+// A txtar archive (NN-slug.txtar) with the same paths as sections is read
+// the same way: it is the exchange format for a folder of hidden tests kept
+// elsewhere (grader -hidden DIR). There a mutant may also be a section
+// mutants/NAME.go.
 package catalog
 
 import (
@@ -17,20 +29,40 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"testing/fstest"
 	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
+// BuildTag is the build tag that keeps hidden tests and mutants out of the
+// module's ordinary builds.
+const BuildTag = "gclhidden"
+
+// Check names one check of a grade.
+type Check string
+
+// The checks, as reports name them.
+const (
+	Build     Check = "build"
+	Behaviour Check = "behaviour"
+	Ordering  Check = "ordering"
+	Race      Check = "race"
+	Leaks     Check = "leaks"
+	Rules     Check = "rules"
+	Time      Check = "time"
+)
+
 // Checks lists every check the grader knows, in the order reports show them.
-var Checks = []string{"build", "behaviour", "ordering", "race", "leaks", "rules", "time"}
+var Checks = []Check{Build, Behaviour, Ordering, Race, Leaks, Rules, Time}
 
 // testedChecks are the checks proved by hidden tests named in exercise.json.
-var testedChecks = []string{"behaviour", "ordering", "race", "leaks"}
+var testedChecks = []Check{Behaviour, Ordering, Race, Leaks}
 
 // Exercise is one exercise of the course.
 type Exercise struct {
@@ -38,22 +70,43 @@ type Exercise struct {
 	Title   string
 	File    string        // the file the student edits, e.g. "main.go"
 	Timeout time.Duration // for all of the exercise's hidden tests together
-	// Points per check name. A check with no points is still run, but it
-	// is not scored (build, for one, is a precondition, not an achievement).
-	Points map[string]int
+	// Points per check. A check with no points is still run, but it is
+	// not scored (build, for one, is a precondition, not an achievement).
+	Points map[Check]int
 	// Tests names, per check, the hidden tests that must pass for it.
-	Tests map[string][]string
+	Tests map[Check][]string
 	Rules []Rule
-	// Imports lists the standard packages that the student's code may
-	// import besides rules.DefaultImports (exercise.json's "imports").
+	// Imports lists the standard packages the student's code may import
+	// on top of the course's default list (see the rules package).
 	Imports []string
-	Hidden  []File // the hidden test files
-	Hints   []string
-	Mutants []File // Name is the mutant's name, without .go
-	Stub    []byte
+	// Contract is the exercise's README, requirement by requirement, with
+	// the tests that enforce each and the mutants that break it.
+	Contract []Requirement
+	// Equivalent lists generated mutants (selftest -mutate) that behave
+	// as the solution does, each with the reason.
+	Equivalent []Equivalent
+	Hidden     []File // the hidden test files
+	Hints      []string
+	Mutants    []File // Name is the mutant's name (its folder)
+	Stub       []byte
 }
 
-// File is a named file of an archive.
+// Requirement is one row of an exercise's contract table.
+type Requirement struct {
+	ID      string   `json:"id"`   // as the README numbers it: "1", "2" ...
+	Says    string   `json:"says"` // the README's promise, in a sentence
+	Tests   []string `json:"tests"`
+	Mutants []string `json:"mutants"`
+}
+
+// Equivalent is a generated mutant that no test can tell from the
+// solution, and why.
+type Equivalent struct {
+	Mutant string `json:"mutant"`
+	Why    string `json:"why"`
+}
+
+// File is a named file of an exercise.
 type File struct {
 	Name string
 	Data []byte
@@ -99,93 +152,185 @@ func (e *Exercise) AllTests() []string {
 	return slices.Compact(all)
 }
 
-type meta struct {
-	Title   string              `json:"title"`
-	File    string              `json:"file"`
-	Timeout string              `json:"timeout"`
-	Points  map[string]int      `json:"points"`
-	Tests   map[string][]string `json:"tests"`
-	Rules   []Rule              `json:"rules"`
-	Imports []string            `json:"imports"`
+// Mutant returns the mutant called name, or nil.
+func (e *Exercise) Mutant(name string) *File {
+	for i := range e.Mutants {
+		if e.Mutants[i].Name == name {
+			return &e.Mutants[i]
+		}
+	}
+	return nil
 }
 
-// Parse reads one archive. name is the exercise's name.
+type meta struct {
+	Title      string             `json:"title"`
+	File       string             `json:"file"`
+	Timeout    string             `json:"timeout"`
+	Points     map[Check]int      `json:"points"`
+	Tests      map[Check][]string `json:"tests"`
+	Rules      []Rule             `json:"rules"`
+	Imports    []string           `json:"imports"`
+	Contract   []Requirement      `json:"contract"`
+	Equivalent []Equivalent       `json:"equivalent"`
+}
+
+// Parse reads one txtar archive. name is the exercise's name.
 func Parse(name string, data []byte) (*Exercise, error) {
 	ar := txtar.Parse(data)
-	e := &Exercise{Name: name}
-	var m *meta
-	hints := map[int]string{}
+	fsys := fstest.MapFS{}
 	for _, f := range ar.Files {
-		switch {
-		case f.Name == "exercise.json":
-			m = new(meta)
-			dec := json.NewDecoder(bytes.NewReader(f.Data))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(m); err != nil {
-				return nil, fmt.Errorf("%s: exercise.json: %w", name, err)
-			}
-		case strings.HasSuffix(f.Name, "_test.go") && !strings.Contains(f.Name, "/"):
-			e.Hidden = append(e.Hidden, File{f.Name, f.Data})
-		case strings.HasPrefix(f.Name, "hints/") && strings.HasSuffix(f.Name, ".md"):
-			n, err := strconv.Atoi(strings.TrimSuffix(path.Base(f.Name), ".md"))
-			if err != nil || n < 1 {
-				return nil, fmt.Errorf("%s: hint %q: name hints 1.md, 2.md, ...", name, f.Name)
-			}
-			hints[n] = strings.TrimSpace(string(f.Data))
-		case strings.HasPrefix(f.Name, "mutants/") && strings.HasSuffix(f.Name, ".go"):
-			e.Mutants = append(e.Mutants, File{strings.TrimSuffix(path.Base(f.Name), ".go"), f.Data})
-		case strings.HasPrefix(f.Name, "stub/"):
-			e.Stub = f.Data
-		default:
-			return nil, fmt.Errorf("%s: unknown section %q (want exercise.json, *_test.go, hints/N.md, mutants/NAME.go or stub/FILE)", name, f.Name)
+		n := f.Name
+		// The archive's short form of a mutant: mutants/NAME.go.
+		if strings.HasPrefix(n, "mutants/") && strings.Count(n, "/") == 1 && strings.HasSuffix(n, ".go") {
+			n = strings.TrimSuffix(n, ".go") + "/" + mutantFile
 		}
-	}
-	if m == nil {
-		return nil, fmt.Errorf("%s: no exercise.json section", name)
-	}
-	if err := e.apply(m); err != nil {
-		return nil, fmt.Errorf("%s: exercise.json: %w", name, err)
-	}
-	for i := 1; i <= len(hints); i++ {
-		h, ok := hints[i]
-		if !ok {
-			return nil, fmt.Errorf("%s: hints must be numbered 1 to %d without gaps", name, len(hints))
+		if !fs.ValidPath(n) {
+			return nil, fmt.Errorf("%s: section %q: not a valid file name", name, f.Name)
 		}
-		e.Hints = append(e.Hints, h)
+		fsys[n] = &fstest.MapFile{Data: f.Data}
 	}
-	if len(e.Hidden) == 0 {
-		return nil, fmt.Errorf("%s: no hidden tests (*_test.go sections)", name)
+	return ParseDir(name, fsys)
+}
+
+// mutantFile stands for the student's file in an archive's short-form
+// mutant until exercise.json says which file that is.
+const mutantFile = "\x00file"
+
+// ParseDir reads one exercise's folder, fsys. name is the exercise's name.
+func ParseDir(name string, fsys fs.FS) (*Exercise, error) {
+	e, err := parseDir(name, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return e, nil
 }
 
+func parseDir(name string, fsys fs.FS) (*Exercise, error) {
+	e := &Exercise{Name: name}
+	var m *meta
+	hints := map[int]string{}
+	mutantFiles := map[string]string{} // mutant -> the file name it has
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		parts := strings.Split(p, "/")
+		switch {
+		case p == "exercise.json":
+			m = new(meta)
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(m); err != nil {
+				return fmt.Errorf("exercise.json: %w", err)
+			}
+		case p == "README.md":
+			// Notes for course authors.
+		case len(parts) == 1 && strings.HasSuffix(p, "_test.go"):
+			e.Hidden = append(e.Hidden, File{p, Unconstrained(data)})
+		case len(parts) == 2 && parts[0] == "hints" && strings.HasSuffix(p, ".md"):
+			n, err := strconv.Atoi(strings.TrimSuffix(parts[1], ".md"))
+			if err != nil || n < 1 {
+				return fmt.Errorf("hint %q: name the hints 1.md, 2.md and so on", p)
+			}
+			hints[n] = strings.TrimSpace(string(data))
+		case len(parts) == 3 && parts[0] == "mutants" && (strings.HasSuffix(p, ".go") || parts[2] == mutantFile):
+			if _, dup := mutantFiles[parts[1]]; dup {
+				return fmt.Errorf("mutants/%s has more than one file: a mutant replaces the student's file, nothing else", parts[1])
+			}
+			mutantFiles[parts[1]] = parts[2]
+			e.Mutants = append(e.Mutants, File{parts[1], Unconstrained(data)})
+		case len(parts) == 2 && parts[0] == "stub":
+			e.Stub = data
+		default:
+			return fmt.Errorf("unknown file %q (want exercise.json, README.md, *_test.go, hints/N.md, mutants/NAME/FILE.go or stub/FILE)", p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("no exercise.json")
+	}
+	if err := e.apply(m); err != nil {
+		return nil, fmt.Errorf("exercise.json: %w", err)
+	}
+	for mu, f := range mutantFiles {
+		if f != e.File && f != mutantFile {
+			return nil, fmt.Errorf("mutants/%s/%s: name the file %s, the file it replaces (exercise.json's file)", mu, f, e.File)
+		}
+	}
+	for i := 1; i <= len(hints); i++ {
+		h, ok := hints[i]
+		if !ok {
+			return nil, fmt.Errorf("hints must be numbered 1 to %d without gaps", len(hints))
+		}
+		e.Hints = append(e.Hints, h)
+	}
+	if len(e.Hidden) == 0 {
+		return nil, fmt.Errorf("no hidden tests (*_test.go files)")
+	}
+	if err := e.checkContract(); err != nil {
+		return nil, fmt.Errorf("exercise.json: %w", err)
+	}
+	return e, nil
+}
+
+// constraint is the build constraint line of a hidden Go file.
+var constraint = regexp.MustCompile(`(?m)^//go:build ` + BuildTag + `[ \t]*$`)
+
+// Unconstrained returns data with the hidden files' build constraint line
+// blanked, so that the file builds without the tag and its lines keep
+// their numbers. Only a constraint above the package clause counts.
+func Unconstrained(data []byte) []byte {
+	loc := constraint.FindIndex(data)
+	if loc == nil || bytes.HasPrefix(data, []byte("package ")) || bytes.Contains(data[:loc[0]], []byte("\npackage ")) {
+		return data
+	}
+	return slices.Delete(slices.Clone(data), loc[0], loc[1])
+}
+
 func (e *Exercise) apply(m *meta) error {
-	e.Title, e.File, e.Points, e.Tests, e.Rules, e.Imports = m.Title, m.File, m.Points, m.Tests, m.Rules, m.Imports
-	if e.Title == "" || e.File == "" {
-		return fmt.Errorf("title and file are required")
+	e.Title, e.File, e.Points, e.Tests, e.Rules = m.Title, m.File, m.Points, m.Tests, m.Rules
+	e.Imports, e.Contract, e.Equivalent = m.Imports, m.Contract, m.Equivalent
+	if e.Title == "" {
+		return fmt.Errorf("field title: required")
+	}
+	if e.File == "" || path.Base(e.File) != e.File || !strings.HasSuffix(e.File, ".go") || strings.HasSuffix(e.File, "_test.go") {
+		return fmt.Errorf("field file: %q: want the name of the student's .go file, such as \"main.go\"", e.File)
 	}
 	d, err := time.ParseDuration(m.Timeout)
 	if err != nil || d <= 0 {
-		return fmt.Errorf("timeout %q: want a duration such as \"30s\"", m.Timeout)
+		return fmt.Errorf("field timeout: %q: want a duration such as \"30s\"", m.Timeout)
 	}
 	e.Timeout = d
-	for c := range e.Points {
+	if _, ok := e.Points[Behaviour]; !ok {
+		return fmt.Errorf("field points.behaviour: required (points per check, e.g. {\"behaviour\": 4, \"race\": 2}): every other check is gated on it")
+	}
+	for c, p := range e.Points {
 		if !slices.Contains(Checks, c) {
-			return fmt.Errorf("points for unknown check %q (checks: %s)", c, strings.Join(Checks, ", "))
+			return fmt.Errorf("field points.%s: unknown check (checks: %s)", c, checkList(Checks))
+		}
+		if p < 0 {
+			return fmt.Errorf("field points.%s: %d: points cannot be negative", c, p)
 		}
 	}
 	for c, names := range e.Tests {
 		if !slices.Contains(testedChecks, c) {
-			return fmt.Errorf("tests for %q: only %s are proved by tests", c, strings.Join(testedChecks, ", "))
+			return fmt.Errorf("field tests.%s: only %s are proved by tests", c, checkList(testedChecks))
 		}
 		if len(names) == 0 {
-			return fmt.Errorf("tests for %q: empty list", c)
+			return fmt.Errorf("field tests.%s: empty list", c)
 		}
 	}
-	if len(e.Tests["behaviour"]) == 0 {
-		return fmt.Errorf("tests: behaviour needs at least one hidden test")
+	if len(e.Tests[Behaviour]) == 0 {
+		return fmt.Errorf("field tests.behaviour: needs at least one hidden test")
 	}
-	for _, r := range e.Rules {
+	for i, r := range e.Rules {
 		n := 0
 		for _, s := range []string{r.Forbid, r.Require, r.InGoroutine} {
 			if s != "" {
@@ -193,10 +338,51 @@ func (e *Exercise) apply(m *meta) error {
 			}
 		}
 		if n != 1 || r.Why == "" {
-			return fmt.Errorf("rule %+v: set exactly one of forbid, require, in_goroutine, and why", r)
+			return fmt.Errorf("field rules[%d]: set exactly one of forbid, require, in_goroutine, and why", i)
+		}
+	}
+	for i, q := range e.Equivalent {
+		if q.Mutant == "" || q.Why == "" {
+			return fmt.Errorf("field equivalent[%d]: set mutant and why", i)
 		}
 	}
 	return nil
+}
+
+// checkContract checks that every requirement of the contract table names
+// tests the exercise runs and mutants it has.
+func (e *Exercise) checkContract() error {
+	seen := map[string]bool{}
+	all := e.AllTests()
+	for i, r := range e.Contract {
+		where := fmt.Sprintf("field contract[%d] (requirement %q)", i, r.ID)
+		switch {
+		case r.ID == "" || r.Says == "":
+			return fmt.Errorf("%s: set id and says", where)
+		case seen[r.ID]:
+			return fmt.Errorf("%s: id used twice", where)
+		}
+		seen[r.ID] = true
+		for _, t := range r.Tests {
+			if !slices.Contains(all, t) {
+				return fmt.Errorf("%s: test %s is not among the tests of any check", where, t)
+			}
+		}
+		for _, mu := range r.Mutants {
+			if e.Mutant(mu) == nil {
+				return fmt.Errorf("%s: no mutant %q (mutants/%s/%s)", where, mu, mu, e.File)
+			}
+		}
+	}
+	return nil
+}
+
+func checkList(cs []Check) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
 }
 
 // Catalog is every exercise, in course order.
@@ -204,28 +390,50 @@ type Catalog struct {
 	Exercises []*Exercise
 }
 
-// Load reads every *.txtar file at the top of fsys.
+// Load reads every exercise of fsys: each folder at its top that holds an
+// exercise.json, and each *.txtar archive there.
 func Load(fsys fs.FS) (*Catalog, error) {
-	names, err := fs.Glob(fsys, "*.txtar")
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("no hidden archives (*.txtar) found")
-	}
-	sort.Strings(names)
 	c := &Catalog{}
-	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
+	seen := map[string]bool{}
+	for _, de := range entries {
+		var e *Exercise
+		switch n := de.Name(); {
+		case de.IsDir():
+			if _, err := fs.Stat(fsys, n+"/exercise.json"); err != nil {
+				continue
+			}
+			sub, err := fs.Sub(fsys, n)
+			if err != nil {
+				return nil, err
+			}
+			if e, err = ParseDir(n, sub); err != nil {
+				return nil, err
+			}
+		case strings.HasSuffix(n, ".txtar"):
+			data, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				return nil, err
+			}
+			if e, err = Parse(strings.TrimSuffix(n, ".txtar"), data); err != nil {
+				return nil, err
+			}
+		default:
+			continue
 		}
-		e, err := Parse(strings.TrimSuffix(n, ".txtar"), data)
-		if err != nil {
-			return nil, err
+		if seen[e.Name] {
+			return nil, fmt.Errorf("%s: both a folder and an archive", e.Name)
 		}
+		seen[e.Name] = true
 		c.Exercises = append(c.Exercises, e)
 	}
+	if len(c.Exercises) == 0 {
+		return nil, fmt.Errorf("no exercises found (folders with an exercise.json, or *.txtar archives)")
+	}
+	sort.Slice(c.Exercises, func(i, j int) bool { return c.Exercises[i].Name < c.Exercises[j].Name })
 	return c, nil
 }
 

@@ -80,22 +80,27 @@ func TestParseErrors(t *testing.T) {
 		return "-- exercise.json --\n" + json + "\n-- count_test.go --\npackage count\n"
 	}
 	for _, tc := range []testCase{
-		{"no metadata", "-- count_test.go --\npackage count\n", "no exercise.json section"},
+		{"no metadata", "-- count_test.go --\npackage count\n", "no exercise.json"},
 		{"bad json", meta(`{"title": "x",`), "exercise.json"},
-		{"unknown field", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]},"colour":"red"}`), `unknown field "colour"`},
-		{"no title", meta(`{"file":"a.go","timeout":"1s","tests":{"behaviour":["T"]}}`), "title and file are required"},
-		{"bad timeout", meta(`{"title":"x","file":"a.go","timeout":"soon","tests":{"behaviour":["T"]}}`), `timeout "soon"`},
-		{"no timeout", meta(`{"title":"x","file":"a.go","tests":{"behaviour":["T"]}}`), `timeout ""`},
-		{"unknown check", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"speed":1},"tests":{"behaviour":["T"]}}`), `points for unknown check "speed"`},
-		{"tests for an untested check", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"],"rules":["T"]}}`), `tests for "rules"`},
-		{"empty test list", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"],"race":[]}}`), "empty list"},
-		{"no behaviour", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"race":["T"]}}`), "behaviour needs at least one hidden test"},
-		{"rule with two kinds", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]},"rules":[{"forbid":"a.B","require":"c.D","why":"w"}]}`), "set exactly one of"},
-		{"rule without why", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]},"rules":[{"forbid":"a.B"}]}`), "set exactly one of"},
-		{"unknown section", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]}}`) + "-- notes.txt --\nhi\n", `unknown section "notes.txt"`},
-		{"hint name", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]}}`) + "-- hints/first.md --\nhi\n", `hint "hints/first.md"`},
-		{"hint gap", meta(`{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]}}`) + "-- hints/1.md --\na\n-- hints/3.md --\nc\n", "without gaps"},
-		{"no hidden tests", "-- exercise.json --\n" + `{"title":"x","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]}}` + "\n", "no hidden tests"},
+		{"unknown field", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]},"colour":"red"}`), `unknown field "colour"`},
+		{"no title", meta(`{"file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`), "field title: required"},
+		{"bad timeout", meta(`{"title":"x","file":"a.go","timeout":"soon","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`), `field timeout: "soon"`},
+		{"no timeout", meta(`{"title":"x","file":"a.go","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`), `field timeout: ""`},
+		{"unknown check", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"speed":1},"points":{"behaviour":1},"tests":{"behaviour":["T"]}}`), "field points.speed: unknown check"},
+		{"tests for an untested check", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"],"rules":["T"]}}`), "field tests.rules: only"},
+		{"empty test list", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"],"race":[]}}`), "field tests.race: empty list"},
+		{"no behaviour", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"race":["T"]}}`), "field tests.behaviour: needs at least one hidden test"},
+		{"rule with two kinds", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]},"rules":[{"forbid":"a.B","require":"c.D","why":"w"}]}`), "set exactly one of"},
+		{"rule without why", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]},"rules":[{"forbid":"a.B"}]}`), "set exactly one of"},
+		{"unknown section", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`) + "-- notes.txt --\nhi\n", `unknown file "notes.txt"`},
+		{"hint name", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`) + "-- hints/first.md --\nhi\n", `hint "hints/first.md"`},
+		{"hint gap", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`) + "-- hints/1.md --\na\n-- hints/3.md --\nc\n", "without gaps"},
+		{"no behaviour points", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"race":1},"tests":{"behaviour":["T"]}}`), "field points.behaviour: required"},
+		{"file not go", meta(`{"title":"x","file":"a.txt","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`), `field file: "a.txt"`},
+		{"contract names an unknown test", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]},"contract":[{"id":"1","says":"s","tests":["TestNope"]}]}`), `field contract[0] (requirement "1"): test TestNope`},
+		{"contract names an unknown mutant", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]},"contract":[{"id":"1","says":"s","tests":["T"],"mutants":["gone"]}]}`), `no mutant "gone"`},
+		{"mutant with the wrong file", meta(`{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}`) + "-- mutants/m/b.go --\npackage a\n", "mutants/m/b.go: name the file a.go"},
+		{"no hidden tests", "-- exercise.json --\n" + `{"title":"x","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}` + "\n", "no hidden tests"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
@@ -104,7 +109,7 @@ func TestParseErrors(t *testing.T) {
 func TestLoadAndSelect(t *testing.T) {
 	arch := func(title string) *fstest.MapFile {
 		return &fstest.MapFile{Data: []byte("-- exercise.json --\n" +
-			`{"title":"` + title + `","file":"a.go","timeout":"1s","tests":{"behaviour":["T"]}}` + "\n-- a_test.go --\npackage a\n")}
+			`{"title":"` + title + `","file":"a.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}` + "\n-- a_test.go --\npackage a\n")}
 	}
 	c, err := catalog.Load(fstest.MapFS{
 		"10-ten.txtar":   arch("Ten"),
@@ -170,5 +175,54 @@ func TestLoadAndSelect(t *testing.T) {
 	_, err = catalog.Load(fstest.MapFS{"01-one.txtar": arch("One"), "02-bad.txtar": &fstest.MapFile{Data: []byte("-- a_test.go --\n")}})
 	if err == nil || !strings.HasPrefix(err.Error(), "02-bad: ") {
 		t.Errorf("Load with a broken archive: %v, want an error naming it", err)
+	}
+}
+
+func TestParseDir(t *testing.T) {
+	fsys := fstest.MapFS{
+		"05-count/exercise.json": {Data: []byte(`{"title":"Count","file":"count.go","timeout":"5s","points":{"behaviour":1},` +
+			`"tests":{"behaviour":["TestCount"]},"contract":[{"id":"1","says":"counts","tests":["TestCount"],"mutants":["lost"]}]}`)},
+		"05-count/count_test.go":         {Data: []byte("//go:build gclhidden\n\npackage count\n")},
+		"05-count/mutants/lost/count.go": {Data: []byte("// A comment.\n//go:build gclhidden\n\npackage count\n")},
+		"05-count/stub/count.go":         {Data: []byte("package count\n")},
+		"05-count/README.md":             {Data: []byte("notes")},
+		"06-other.txtar":                 {Data: []byte("-- exercise.json --\n" + `{"title":"O","file":"o.go","timeout":"1s","points":{"behaviour":1},"tests":{"behaviour":["T"]}}` + "\n-- o_test.go --\npackage o\n-- mutants/m.go --\npackage o\n")},
+		"hidden.go":                      {Data: []byte("package hidden")},
+		"notes/README.md":                {Data: []byte("a folder without exercise.json is not an exercise")},
+	}
+	c, err := catalog.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Exercises) != 2 {
+		t.Fatalf("%d exercises, want 2", len(c.Exercises))
+	}
+	e := c.Exercises[0]
+	if got := string(e.Hidden[0].Data); got != "\n\npackage count\n" {
+		t.Errorf("hidden test %q: want the build constraint blanked, lines kept", got)
+	}
+	if got := string(e.Mutant("lost").Data); got != "// A comment.\n\n\npackage count\n" {
+		t.Errorf("mutant %q: want the build constraint blanked, lines kept", got)
+	}
+	if len(e.Contract) != 1 || e.Contract[0].Mutants[0] != "lost" || string(e.Stub) != "package count\n" {
+		t.Errorf("contract %+v, stub %q", e.Contract, e.Stub)
+	}
+	if m := c.Exercises[1].Mutant("m"); m == nil || string(m.Data) != "package o\n" {
+		t.Errorf("an archive's mutants/m.go: got %+v", c.Exercises[1].Mutants)
+	}
+}
+
+func TestUnconstrained(t *testing.T) {
+	for in, want := range map[string]string{
+		"//go:build gclhidden\n\npackage a\n":          "\n\npackage a\n",
+		"//go:build gclhidden   \npackage a\n":         "\npackage a\n",
+		"//go:build other\n\npackage a\n":              "//go:build other\n\npackage a\n",
+		"package a\n\n//go:build gclhidden\n":          "package a\n\n//go:build gclhidden\n",
+		"// x\npackage a\n//go:build gclhidden\n":      "// x\npackage a\n//go:build gclhidden\n",
+		"//go:build gclhidden && linux\n\npackage a\n": "//go:build gclhidden && linux\n\npackage a\n",
+	} {
+		if got := string(catalog.Unconstrained([]byte(in))); got != want {
+			t.Errorf("Unconstrained(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	course "github.com/go-concurrency-lab/course"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
 	"github.com/go-concurrency-lab/course/grader/internal/run"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
@@ -45,6 +46,11 @@ type Plan struct {
 	Procs int
 	// Event, when set, sees every event as it arrives (for live progress).
 	Event func(testjson.Event)
+	// Graded, when set, hears of each target's result as soon as its
+	// package is graded, by the target's index, in the order they finish
+	// (for results as they come). Outcome.Results is what counts: it may
+	// differ, if code under test tampered with the grading.
+	Graded func(i int, r verdict.Result)
 	// Stderr receives the go command's own messages; nil discards them.
 	Stderr io.Writer
 	// MaxMemory bounds the resident memory of each test process, in bytes;
@@ -143,6 +149,14 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	req.Timeout = timeout
 
 	folder := verdict.NewFolder(req.SealKey, inputs)
+	targetOf := map[string]int{} // import path: index of its target
+	for i, in := range inputs {
+		targetOf[in.ImportPath] = i
+		if in.Missing != "" && p.Graded != nil {
+			r, _ := folder.Result(in.ImportPath)
+			p.Graded(i, r)
+		}
+	}
 	req.Stopped = func(s run.Stop) {
 		folder.Stopped(importPaths[filepath.Clean(s.Dir)], verdict.Stop{Memory: s.Memory, MaxMemory: req.MaxMemory,
 			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
@@ -169,6 +183,11 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			folder.Event(ev)
 			if p.Event != nil {
 				p.Event(ev)
+			}
+			if i, ok := targetOf[ev.Package]; ok && p.Graded != nil && ev.Test == "" && ended(ev.Action) {
+				if r, ok := folder.Result(ev.Package); ok {
+					p.Graded(i, r)
+				}
 			}
 		}, nil)
 		switch {
@@ -249,6 +268,11 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 		inputs[i].Missing = "Your code uses what this exercise does not allow, so it was not built or run:\n" + strings.Join(lines, "\n")
 	}
 	return nil
+}
+
+// ended reports whether a package's event is its last: its result.
+func ended(a testjson.Action) bool {
+	return a == testjson.Pass || a == testjson.Fail || a == testjson.Skip
 }
 
 // maxSource bounds one source file of a student's.
@@ -425,13 +449,5 @@ func HiddenTests(e *catalog.Exercise, importPath string) map[string][]byte {
 	return files
 }
 
-var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
-
 // ModulePath is the module path that the go.mod file modFile declares.
-func ModulePath(modFile []byte) string {
-	m := moduleLine.FindSubmatch(modFile)
-	if m == nil {
-		return ""
-	}
-	return string(m[1])
-}
+func ModulePath(modFile []byte) string { return module.Path(modFile) }

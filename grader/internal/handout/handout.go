@@ -16,7 +16,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -32,7 +31,7 @@ var instructorOnly = []string{
 	".github/workflows/ci.yml", // the maintainers' CI runs selftest over solutions/
 }
 
-// HiddenDir is the folder of the hidden archives.
+// HiddenDir is the folder of the hidden tests, one folder per exercise.
 const HiddenDir = "grader/hidden"
 
 // Omitted reports whether the file at rel (slash-separated, relative to
@@ -47,7 +46,14 @@ func Omitted(rel string, noHidden bool) bool {
 	if courseTest(rel) {
 		return true
 	}
-	return noHidden && path.Dir(rel) == HiddenDir && strings.HasSuffix(rel, ".txtar")
+	return noHidden && hiddenExercise(rel)
+}
+
+// hiddenExercise reports whether rel is a file of an exercise's folder of
+// hidden tests (grader/hidden/NN-slug/...), or an archive of one.
+func hiddenExercise(rel string) bool {
+	sub, ok := strings.CutPrefix(rel, HiddenDir+"/")
+	return ok && (strings.Contains(sub, "/") || strings.HasSuffix(sub, ".txtar"))
 }
 
 // courseTest: the course's own tests (the grader's, the platform

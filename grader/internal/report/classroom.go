@@ -225,7 +225,7 @@ func pointTests(e verdict.Result, c verdict.Check, o Options) []classroomTest {
 	tests := make([]classroomTest, n)
 	for i := range tests {
 		t := base
-		t.Name = e.Exercise + " " + c.Name
+		t.Name = e.Exercise + " " + string(c.Name)
 		if n > 1 {
 			t.Name += fmt.Sprintf(", point %d of %d", i+1, n)
 		}

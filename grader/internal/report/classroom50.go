@@ -102,7 +102,7 @@ func classroom50Of(r *Report, o Options) classroom50Result {
 	for _, e := range r.Exercises {
 		for _, c := range e.Checks {
 			t := classroom50Test{
-				Name:     e.Exercise + ": " + c.Name,
+				Name:     e.Exercise + ": " + string(c.Name),
 				Passed:   c.Status == verdict.Pass,
 				MaxScore: c.MaxScore,
 				Status:   string(c.Status),

@@ -57,7 +57,7 @@ func markdownSummary(r *Report, title string) string {
 			word := checkWords[c.Status]
 			if c.Status == verdict.Skip {
 				if strings.HasPrefix(c.Message, verdict.GatedPrefix) {
-					gated = append(gated, c.Name)
+					gated = append(gated, string(c.Name))
 				} else {
 					word = "not checked"
 				}
@@ -76,7 +76,7 @@ func markdownSummary(r *Report, title string) string {
 			if names[c.Message] == nil {
 				order = append(order, c.Message)
 			}
-			names[c.Message] = append(names[c.Message], c.Name)
+			names[c.Message] = append(names[c.Message], string(c.Name))
 		}
 		for _, msg := range order {
 			fmt.Fprintf(&b, "**%s**\n\n%s\n", strings.Join(names[msg], ", "), fence(clip(msg, maxMessage)))

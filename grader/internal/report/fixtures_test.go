@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"strings"
 
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
@@ -32,7 +33,7 @@ func exerciseOf(name, title string, checks ...verdict.Check) verdict.Result {
 }
 
 func chk(name string, s verdict.Status, points int, msg string) verdict.Check {
-	return verdict.Check{Name: name, Status: s, MaxScore: points, Message: msg}
+	return verdict.Check{Name: catalog.Check(name), Status: s, MaxScore: points, Message: msg}
 }
 
 // The points of two exercises of unequal weights, so that per-check

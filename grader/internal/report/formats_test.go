@@ -158,7 +158,7 @@ func TestJUnit(t *testing.T) {
 			for j, c := range s.Cases {
 				chk := e.Checks[j]
 				n := len(c.Failure) + len(c.Error) + len(c.Skipped)
-				if c.Name != chk.Name || c.Classname != e.Exercise || n > 1 || (n == 0) != (chk.Status == "pass") {
+				if c.Name != string(chk.Name) || c.Classname != e.Exercise || n > 1 || (n == 0) != (chk.Status == "pass") {
 					t.Errorf("%s: case %s.%s: %d result elements for a %s check", name, c.Classname, c.Name, n, chk.Status)
 				}
 				f += len(c.Failure)

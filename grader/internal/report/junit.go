@@ -90,7 +90,7 @@ func writeJUnit(w io.Writer, r *Report, _ Options) error {
 		}
 		total += e.Seconds
 		for _, c := range e.Checks {
-			tc := junitCase{Name: c.Name, Classname: e.Exercise, Time: "0"}
+			tc := junitCase{Name: string(c.Name), Classname: e.Exercise, Time: "0"}
 			p := &junitProblem{Message: firstLine(c.Message), Text: xmlText(c.Message)}
 			switch c.Status {
 			case verdict.Fail:

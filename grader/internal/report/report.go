@@ -53,6 +53,10 @@ type Options struct {
 	// (exercises/01-wait-for-hello/main.go). Classroom annotations point
 	// there when a message names no line of its own.
 	Files map[string]string
+	// Edit names, by exercise name, where the student should start editing
+	// as path:line (exercises/01-wait-for-hello/main.go:12), for the text
+	// report's next step; terminals and editors open that form.
+	Edit map[string]string
 	// Exercises names every exercise of the course, graded in this run or
 	// not: the classroom format gives each its runner. Nil means the
 	// report's own.

@@ -37,68 +37,236 @@ func (p palette) status(s verdict.Status) string {
 // that does not pass in full, the others one line each, then the score and
 // the next thing to do.
 func WriteText(w io.Writer, r *Report, o Options) error {
-	p := colours(o.Color)
-	var b strings.Builder
-	expanded := false
-	var first *verdict.Result
+	t := NewTextStream(w, o)
 	for i := range r.Exercises {
-		e := &r.Exercises[i]
-		fmt.Fprintf(&b, "%s %-26s %-34s %3d/%-3d\n", p.status(e.Status), e.Exercise, e.Title, e.Score, e.MaxScore)
-		if e.Status == verdict.Pass || expanded {
+		if err := t.Exercise(r.Exercises[i]); err != nil {
+			return err
+		}
+	}
+	return t.Summary(r)
+}
+
+// TextStream writes the text report as the exercises are graded: one line
+// per exercise as soon as it is known (the first one to fix in full), then,
+// once every exercise is in, the summary. WriteText is a TextStream fed all
+// at once.
+type TextStream struct {
+	w        io.Writer
+	o        Options
+	p        palette
+	first    string // the first exercise that does not pass, expanded
+	printed  []verdict.Result
+	expanded bool
+}
+
+// NewTextStream starts a text report on w.
+func NewTextStream(w io.Writer, o Options) *TextStream {
+	return &TextStream{w: w, o: o, p: colours(o.Color)}
+}
+
+// Exercise writes the line of one graded exercise.
+func (t *TextStream) Exercise(e verdict.Result) error {
+	var b strings.Builder
+	t.printed = append(t.printed, e)
+	t.writeExercise(&b, &e)
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+func (t *TextStream) writeExercise(b *strings.Builder, e *verdict.Result) {
+	p := t.p
+	if t.passesHere(e) {
+		// Everything that could run passed; only the race detector is
+		// missing. Not a pass, and nothing to fix either.
+		fmt.Fprintf(b, "%s %-26s %-34s %3d/%-3d\n", p.status(verdict.Pass), e.Exercise, e.Title, e.Score, e.MaxScore)
+		if c := e.Check("race"); c != nil {
+			writeRaceNotChecked(b, c, p)
+		}
+		return
+	}
+	fmt.Fprintf(b, "%s %-26s %-34s %3d/%-3d\n", p.status(shownStatus(e)), e.Exercise, e.Title, e.Score, e.MaxScore)
+	if e.Status == verdict.Pass || t.expanded {
+		return
+	}
+	t.expanded, t.first = true, e.Exercise
+	writeChecks(b, e, p)
+}
+
+// writeChecks writes each check of the exercise to fix, with its message.
+func writeChecks(b *strings.Builder, e *verdict.Result, p palette) {
+	var gated []string
+	for _, c := range e.Checks {
+		if raceNotChecked(c) {
+			writeRaceNotChecked(b, &c, p)
 			continue
 		}
-		expanded, first = true, e
-		var gated []string
-		for _, c := range e.Checks {
-			fmt.Fprintf(&b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
-			if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
-				// Said once below, not once per check.
-				gated = append(gated, c.Name)
-				b.WriteString("  looks fine, not scored yet\n")
-				continue
-			}
-			b.WriteString("\n")
-			if c.Message != "" && c.Status != verdict.Pass {
-				b.WriteString(indentText(c.Message, "        "))
-			}
+		fmt.Fprintf(b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
+		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
+			// Said once below, not once per check.
+			gated = append(gated, string(c.Name))
+			b.WriteString("  looks fine, not scored yet\n")
+			continue
 		}
-		if len(gated) > 0 {
-			fmt.Fprintf(&b, "    %s(%s: %s; code that does not do the job yet earns no points)%s\n",
-				p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset)
+		b.WriteString("\n")
+		if c.Message != "" && c.Status != verdict.Pass {
+			b.WriteString(indentText(c.Message, "        "))
 		}
-		for _, n := range e.Notices {
-			b.WriteString(indentText("Note: "+n, "    "))
+	}
+	if len(gated) > 0 {
+		fmt.Fprintf(b, "    %s(%s: %s; code that does not do the job yet earns no points)%s\n",
+			p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset)
+	}
+	for _, n := range e.Notices {
+		b.WriteString(indentText("Note: "+n, "    "))
+	}
+}
+
+// raceNotChecked reports whether c is a race check that could not run:
+// verdict makes it an error when, and only when, the detector is missing
+// (an exercise that could not be graded at all has every check an error,
+// and is not shown this way: see shownStatus).
+func raceNotChecked(c verdict.Check) bool {
+	return c.Name == "race" && c.Status == verdict.Error && strings.HasPrefix(c.Message, "Not checked:")
+}
+
+func writeRaceNotChecked(b *strings.Builder, c *verdict.Check, p palette) {
+	fmt.Fprintf(b, "    %s %-10s -/%d  not checked here (it will run in the classroom's grader)\n", p.status(verdict.Skip), c.Name, c.MaxScore)
+}
+
+// shownStatus is the exercise's status for its line: an error only for the
+// missing race detector is not the student's to fix, so the line shows what
+// the other checks say.
+func shownStatus(e *verdict.Result) verdict.Status {
+	if e.Status != verdict.Error {
+		return e.Status
+	}
+	for _, c := range e.Checks {
+		if c.Status == verdict.Error && !raceNotChecked(c) {
+			return verdict.Error
+		}
+	}
+	return verdict.Fail
+}
+
+// passesHere reports whether an exercise passed every check that could run
+// and failed only for want of the race detector: verdict makes the race
+// check an error when, and only when, the detector could not run, and an
+// exercise that could not be graded at all has every check an error.
+func (t *TextStream) passesHere(e *verdict.Result) bool {
+	if e.Status == verdict.Pass {
+		return false
+	}
+	missing := false
+	for _, c := range e.Checks {
+		switch {
+		case c.Name == "race" && c.Status == verdict.Error:
+			missing = true
+		case c.Status != verdict.Pass:
+			return false
+		}
+	}
+	return missing
+}
+
+// Summary writes the score and the next thing to do. r holds the final
+// results; if grading replaced some after their lines were written (code
+// under test changed the grader's files), every line is written again.
+func (t *TextStream) Summary(r *Report) error {
+	var b strings.Builder
+	p := t.p
+	if !t.same(r.Exercises) {
+		b.WriteString("\nThe results above do not count: the grading was redone.\n\n")
+		t.printed, t.first, t.expanded = nil, "", false
+		for _, e := range r.Exercises {
+			t.printed = append(t.printed, e)
+			t.writeExercise(&b, &e)
+		}
+	}
+	here := 0
+	for i := range t.printed {
+		if t.passesHere(&t.printed[i]) {
+			here++
 		}
 	}
 	if !r.Race && r.RaceWhy != "" {
 		fmt.Fprintf(&b, "\n%sThe race detector could not run: %s.%s\n", p.yellow, r.RaceWhy, p.reset)
+		if here > 0 {
+			b.WriteString("Every other check was run and scored; the race checks will run in the classroom's grader.\n")
+		}
+		if strings.Contains(r.RaceWhy, "cgo") {
+			b.WriteString("To look for data races here too, install a C compiler: see \"You need\" in README.md.\n")
+		}
 	}
-	fmt.Fprintf(&b, "\n%s%d of %d exercises pass · %d/%d points%s\n", p.bold, r.Passed, len(r.Exercises), r.Score, r.MaxScore, p.reset)
 	switch {
-	case first != nil && r.Command == "watch":
-		fmt.Fprintf(&b, "Next: fix exercises/%s and save; it is graded again at once. Stuck? Press h for a hint.\n", first.Exercise)
-	case first != nil:
-		fmt.Fprintf(&b, "Next: fix %s/%s, then run `%s`. Stuck? `%s`\n",
-			"exercises", first.Exercise, r.rerun(first.Exercise), r.hint(first.Exercise))
-	case len(r.Exercises) > 0:
-		b.WriteString("Everything passes. Well done!\n")
+	case here > 0:
+		fmt.Fprintf(&b, "\n%s%d of %d exercises pass every check that could run here · %d/%d points%s\n",
+			p.bold, r.Passed+here, len(r.Exercises), r.Score, r.MaxScore, p.reset)
+	default:
+		fmt.Fprintf(&b, "\n%s%d of %d exercises pass · %d/%d points%s\n", p.bold, r.Passed, len(r.Exercises), r.Score, r.MaxScore, p.reset)
 	}
-	_, err := io.WriteString(w, b.String())
+	b.WriteString(t.next(r, here))
+	_, err := io.WriteString(t.w, b.String())
 	return err
 }
 
-func (r *Report) rerun(exercise string) string {
-	if r.Command == "make test" {
-		return "make test EX=" + number(exercise)
+// next is the closing line: what to do now.
+func (t *TextStream) next(r *Report, here int) string {
+	first := t.first
+	switch {
+	case first != "" && r.Command == "watch":
+		return fmt.Sprintf("Next: fix %s and save; it is graded again at once. Stuck? Press h for a hint.\n", t.edit(first))
+	case first != "":
+		return fmt.Sprintf("Next: fix %s, then run `%s`. Stuck? `%s`\n", t.edit(first), r.rerun(first), r.hint(first))
+	case len(r.Exercises) == 0:
+		return ""
+	case here > 0 && len(r.Exercises) == 1:
+		return fmt.Sprintf("%s passes every check that could run here; the race check will run in the classroom's grader.\n", r.Exercises[0].Exercise)
+	case here > 0:
+		return "Nothing to fix that could be checked here; the race checks will run in the classroom's grader.\n"
+	case len(r.Exercises) == 1:
+		return fmt.Sprintf("%s passes.\n", r.Exercises[0].Exercise)
+	case len(t.o.Exercises) == 0 || len(r.Exercises) == len(t.o.Exercises):
+		return "Every exercise passes. Well done!\n"
 	}
-	return r.Command + " test " + number(exercise)
+	return fmt.Sprintf("All %d graded exercises pass.\n", len(r.Exercises))
 }
 
-func (r *Report) hint(exercise string) string {
-	if r.Command == "make test" {
-		return "make hint EX=" + number(exercise)
+// edit names where to work on an exercise: path:line when known, so that
+// terminals and editors can open it.
+func (t *TextStream) edit(exercise string) string {
+	if at := t.o.Edit[exercise]; at != "" {
+		return at
 	}
-	return r.Command + " hint " + number(exercise)
+	if f := t.o.Files[exercise]; f != "" {
+		return f
+	}
+	return "exercises/" + exercise
+}
+
+// same reports whether results are those already written, in status and score.
+func (t *TextStream) same(results []verdict.Result) bool {
+	if len(results) != len(t.printed) {
+		return false
+	}
+	for i, e := range results {
+		if e.Exercise != t.printed[i].Exercise || e.Status != t.printed[i].Status || e.Score != t.printed[i].Score {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Report) rerun(exercise string) string { return r.suggest("test", exercise) }
+
+func (r *Report) hint(exercise string) string { return r.suggest("hint", exercise) }
+
+// suggest is a command for the student, in the form they used: make's or
+// the go command's (both work in PowerShell as in a Unix shell).
+func (r *Report) suggest(cmd, exercise string) string {
+	if r.Command == "make test" {
+		return "make " + cmd + " EX=" + number(exercise)
+	}
+	return r.Command + " " + cmd + " " + number(exercise)
 }
 
 func number(exercise string) string {

@@ -379,7 +379,7 @@ func gradeOf(r verdict.Result) Grade {
 		if len(msg) > maxMessage {
 			msg = msg[:maxMessage] + "\n[...]"
 		}
-		g.Failures = append(g.Failures, Failure{Check: c.Name, Status: c.Status, Message: msg})
+		g.Failures = append(g.Failures, Failure{Check: string(c.Name), Status: c.Status, Message: msg})
 	}
 	return g
 }

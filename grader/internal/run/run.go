@@ -3,7 +3,6 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -246,33 +245,6 @@ func Env(extra ...string) []string {
 	}
 	env = append(env, "GOFLAGS=", "GOWORK=off", "GORACE="+gorace)
 	return append(env, extra...)
-}
-
-// RaceSupported reports whether `go test -race` can work here, and if not,
-// why, in a sentence for the student.
-func RaceSupported(ctx context.Context, dir string) (bool, string) {
-	cmd := exec.CommandContext(ctx, "go", "env", "CGO_ENABLED", "GOOS", "GOARCH")
-	cmd.Dir = dir
-	cmd.Env = Env()
-	var stderr tailWriter
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return false, fmt.Sprintf("`go env` failed: %v", goFailed(stderr.String()))
-	}
-	f := strings.Fields(string(bytes.TrimSpace(out)))
-	if len(f) != 3 {
-		return false, "`go env` printed something unexpected"
-	}
-	if f[0] != "1" {
-		return false, "the race detector needs cgo, and cgo is off here (CGO_ENABLED=0, or no C compiler such as gcc is installed)"
-	}
-	switch f[1] + "/" + f[2] {
-	case "linux/amd64", "linux/arm64", "linux/ppc64le", "linux/s390x", "linux/loong64",
-		"darwin/amd64", "darwin/arm64", "freebsd/amd64", "netbsd/amd64", "windows/amd64":
-		return true, ""
-	}
-	return false, fmt.Sprintf("the race detector does not support %s/%s", f[1], f[2])
 }
 
 // parallelism is how many packages go test builds and tests at once. Its

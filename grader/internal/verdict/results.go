@@ -24,10 +24,24 @@ func (f *Folder) Results(stopped string) []Result {
 	return out
 }
 
+// Result returns the result of one package as soon as it is known: once
+// the package's own pass, fail or skip event has arrived (nothing of it
+// follows that), or at once for a package that could not be graded. It is
+// what Results will say of it, unless the whole run is redone.
+func (f *Folder) Result(importPath string) (Result, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.pkgs[importPath]
+	if p == nil || !p.done && p.Missing == "" {
+		return Result{}, false
+	}
+	return p.result(""), true
+}
+
 func (p *pkg) result(stopped string) Result {
 	e := p.Exercise
 	r := Result{Exercise: e.Name, Title: e.Title, MaxScore: e.MaxScore(), Notices: p.Notices, Seconds: p.elapsed}
-	checks := []string{"build"}
+	checks := []catalog.Check{catalog.Build}
 	for _, c := range catalog.Checks[1:] {
 		if _, ok := e.Points[c]; ok {
 			checks = append(checks, c)
@@ -45,20 +59,20 @@ func (p *pkg) result(stopped string) Result {
 			"something in the binary read it first. Nothing of this run is graded.")
 	case p.failed:
 		r.skipAll(Skip, "Not checked: the code does not build yet.")
-		b := r.Check("build")
+		b := r.Check(catalog.Build)
 		b.Status, b.Message = Error, p.buildMessage()
 	case !p.done && stopped != "":
 		r.skipAll(Skip, "Not checked: the tests were stopped before they finished.")
-		r.set("build", Pass, "")
+		r.set(catalog.Build, Pass, "")
 		msg := stopped
 		if where := p.blocked(); where != "" {
 			msg += "\nYour goroutines were:\n" + where
 		}
-		if r.Check("time") != nil {
-			r.set("time", Fail, msg)
+		if r.Check(catalog.Time) != nil {
+			r.set(catalog.Time, Fail, msg)
 		} else {
-			r.Check("build").Message = msg
-			r.Check("build").Status = Error
+			r.Check(catalog.Build).Message = msg
+			r.Check(catalog.Build).Status = Error
 		}
 	case !p.done && len(p.tests) == 0:
 		// (With tests seen, the package's own result can still be missing:
@@ -79,7 +93,7 @@ func (r *Result) skipAll(s Status, msg string) {
 	}
 }
 
-func (r *Result) set(name string, s Status, msg string) {
+func (r *Result) set(name catalog.Check, s Status, msg string) {
 	if c := r.Check(name); c != nil {
 		c.Status, c.Message = s, msg
 	}
@@ -92,8 +106,8 @@ const GatedPrefix = "not scored until behaviour and rules pass:"
 // grade decides each check of a package whose tests ran.
 func (p *pkg) grade(r *Result) {
 	e := p.Exercise
-	r.set("build", Pass, "")
-	for _, c := range []string{"behaviour", "ordering", "leaks"} {
+	r.set(catalog.Build, Pass, "")
+	for _, c := range []catalog.Check{catalog.Behaviour, catalog.Ordering, catalog.Leaks} {
 		if r.Check(c) == nil {
 			continue
 		}
@@ -104,58 +118,58 @@ func (p *pkg) grade(r *Result) {
 			r.set(c, Fail, msg)
 		}
 	}
-	if r.Check("race") != nil {
-		ok, msg := p.testsPass(e.Tests["race"])
+	if r.Check(catalog.Race) != nil {
+		ok, msg := p.testsPass(e.Tests[catalog.Race])
 		switch {
 		case !p.Race:
-			r.set("race", Error, "Not checked: "+p.RaceWhy+". Data races could not be looked for, so this exercise cannot pass here; the classroom's grader will check it.")
+			r.set(catalog.Race, Error, "Not checked: "+p.RaceWhy+". Data races could not be looked for, so this exercise cannot pass here; the classroom's grader will check it.")
 		case p.raceSeen:
-			r.set("race", Fail, p.raceMessage())
+			r.set(catalog.Race, Fail, p.raceMessage())
 		case !ok:
-			r.set("race", Fail, msg)
+			r.set(catalog.Race, Fail, msg)
 		case !p.expectedRan():
-			r.set("race", Skip, "Not checked: the race detector only sees races in code that ran, and not all the tests ran to the end.")
+			r.set(catalog.Race, Skip, "Not checked: the race detector only sees races in code that ran, and not all the tests ran to the end.")
 		default:
-			r.set("race", Pass, "")
+			r.set(catalog.Race, Pass, "")
 		}
 	}
-	if r.Check("rules") != nil {
+	if r.Check(catalog.Rules) != nil {
 		if len(p.Violations) == 0 {
-			r.set("rules", Pass, "")
+			r.set(catalog.Rules, Pass, "")
 		} else {
 			var lines []string
 			for _, v := range p.Violations {
 				lines = append(lines, v.String())
 			}
-			r.set("rules", Fail, strings.Join(lines, "\n"))
+			r.set(catalog.Rules, Fail, strings.Join(lines, "\n"))
 		}
 	}
-	if r.Check("time") != nil {
+	if r.Check(catalog.Time) != nil {
 		if p.timedOut {
-			r.set("time", Fail, p.timeMessage())
+			r.set(catalog.Time, Fail, p.timeMessage())
 		} else {
-			r.set("time", Pass, "")
+			r.set(catalog.Time, Pass, "")
 		}
 	}
-	if c := r.Check("behaviour"); (p.stop.Memory > 0 || p.stop.Output > 0) && !strings.Contains(c.Message, "grader allows") {
+	if c := r.Check(catalog.Behaviour); (p.stop.Memory > 0 || p.stop.Output > 0) && !strings.Contains(c.Message, "grader allows") {
 		c.Status = Fail
 		c.Message = strings.TrimSpace("The grader stopped the tests: " + p.stopMessage() + "\n\n" + c.Message)
 	}
-	if p.timedOut && r.Check("time") == nil {
+	if p.timedOut && r.Check(catalog.Time) == nil {
 		r.Notices = append(r.Notices, p.timeMessage())
 	}
 
 	// Points are earned by code that does the job the exercise asks for,
 	// the way it asks: a stub that does nothing earns nothing, however
 	// clean, race-free and quick it is.
-	gate := r.Check("behaviour").Status == Pass
-	if c := r.Check("rules"); c != nil && c.Status != Pass {
+	gate := r.Check(catalog.Behaviour).Status == Pass
+	if c := r.Check(catalog.Rules); c != nil && c.Status != Pass {
 		gate = false
 	}
 	if !gate {
 		for i := range r.Checks {
 			c := &r.Checks[i]
-			if c.Name == "behaviour" || c.Status != Pass || c.MaxScore == 0 {
+			if c.Name == catalog.Behaviour || c.Status != Pass || c.MaxScore == 0 {
 				continue
 			}
 			c.Status = Skip
@@ -271,7 +285,7 @@ func (p *pkg) failure(t *test) string {
 	if crashLine.MatchString(out) && !strings.Contains(out, "[recovered]") {
 		return fmt.Sprintf("%s crashed:\n%s", t.name, traceback.DescribeCrash(out, p.Files))
 	}
-	if _, timed := p.Exercise.Points["time"]; timed && strings.Contains(out, seal.TimeMarker) {
+	if _, timed := p.Exercise.Points[catalog.Time]; timed && strings.Contains(out, seal.TimeMarker) {
 		// The time check shows where the program hung; saying it again
 		// under every check would bury the rest.
 		return fmt.Sprintf("%s: the program did not finish in time, see the time check.", t.name)

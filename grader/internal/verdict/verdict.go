@@ -34,11 +34,11 @@ const (
 
 // Check is one check of an exercise.
 type Check struct {
-	Name     string `json:"name"`
-	Status   Status `json:"status"`
-	Score    int    `json:"score"`
-	MaxScore int    `json:"max_score"`
-	Message  string `json:"message,omitempty"`
+	Name     catalog.Check `json:"name"`
+	Status   Status        `json:"status"`
+	Score    int           `json:"score"`
+	MaxScore int           `json:"max_score"`
+	Message  string        `json:"message,omitempty"`
 }
 
 // Result is one graded exercise.
@@ -55,7 +55,7 @@ type Result struct {
 }
 
 // Check returns the named check, or nil.
-func (r *Result) Check(name string) *Check {
+func (r *Result) Check(name catalog.Check) *Check {
 	for i := range r.Checks {
 		if r.Checks[i].Name == name {
 			return &r.Checks[i]

@@ -36,8 +36,8 @@ func exercise(name string) *catalog.Exercise {
 		Title:   "Add",
 		File:    name + ".go",
 		Timeout: 2 * time.Second,
-		Points:  map[string]int{"behaviour": 4, "race": 2, "leaks": 1, "rules": 1, "time": 1},
-		Tests: map[string][]string{
+		Points:  map[catalog.Check]int{"behaviour": 4, "race": 2, "leaks": 1, "rules": 1, "time": 1},
+		Tests: map[catalog.Check][]string{
 			"behaviour": {"TestAdd"},
 			"race":      {"TestAdd"},
 			"leaks":     {"TestAddZero"},
@@ -133,7 +133,7 @@ func TestRecordedStreams(t *testing.T) {
 			t.Errorf("status %s, want %s", r.Status, tc.status)
 		}
 		for _, w := range tc.checks {
-			c := r.Check(w.check)
+			c := r.Check(catalog.Check(w.check))
 			if c == nil {
 				t.Errorf("no %s check", w.check)
 				continue
@@ -239,7 +239,7 @@ func TestStopped(t *testing.T) {
 		if r.Status == verdict.Pass {
 			t.Fatal("a stopped test passed")
 		}
-		if c := r.Check(tc.check); c.Status != verdict.Fail || !strings.Contains(c.Message, tc.want) {
+		if c := r.Check(catalog.Check(tc.check)); c.Status != verdict.Fail || !strings.Contains(c.Message, tc.want) {
 			t.Errorf("%s: %s %q, want fail with %q", tc.check, c.Status, c.Message, tc.want)
 		}
 	}

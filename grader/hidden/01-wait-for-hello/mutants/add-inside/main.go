@@ -1,0 +1,24 @@
+//go:build gclhidden
+
+package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+func hello() {
+	fmt.Println("hello world")
+}
+
+func main() {
+	fmt.Println("Start")
+	var wg sync.WaitGroup
+	go func() {
+		wg.Add(1)
+		defer wg.Done()
+		hello()
+	}()
+	wg.Wait()
+	fmt.Println("End")
+}

@@ -1,0 +1,237 @@
+//go:build gclhidden
+
+package hammer_test
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	hammer "github.com/go-concurrency-lab/course/exercises/02-the-hammer"
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+// fakeHammer records every hit: who hit which nail, from which goroutine,
+// and how many people were holding the hammer at that moment.
+type fakeHammer struct {
+	holding atomic.Int32 // people inside Hit right now
+	peak    atomic.Int32 // the most people ever inside Hit at once
+	mu      sync.Mutex
+	hits    []hit
+}
+
+type hit struct {
+	who       string // "Anna#2": Anna's second nail
+	goroutine string
+}
+
+func (f *fakeHammer) Hit(person string, nail int) {
+	n := f.holding.Add(1)
+	for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
+	}
+	// Swinging a hammer takes a moment: yield, so that anyone else who
+	// (wrongly) grabs the hammer now gets the chance to do it.
+	for range 3 {
+		runtime.Gosched()
+	}
+	f.mu.Lock()
+	f.hits = append(f.hits, hit{fmt.Sprintf("%s#%d", person, nail), goroutineID()})
+	f.mu.Unlock()
+	f.holding.Add(-1)
+}
+
+// sequence lists the hits in the order they happened.
+func (f *fakeHammer) sequence() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, h := range f.hits {
+		out = append(out, h.who)
+	}
+	return out
+}
+
+// goroutineID reads the calling goroutine's number from its stack trace:
+// tests only, to tell the people's goroutines apart.
+func goroutineID() string {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	id, _, _ := bytes.Cut(b, []byte(" "))
+	return string(id)
+}
+
+// hung is set once a Work call has not returned: later tests then wait
+// less, since their goroutines would be as stuck.
+var hung atomic.Bool
+
+// work runs hammer.Work and waits for it, at most a few seconds. A Work
+// that does not return fails the test with the places where its goroutines
+// are stuck.
+func work(t *testing.T, people []hammer.Person) *fakeHammer {
+	t.Helper()
+	h := &fakeHammer{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hammer.Work(h, people)
+	}()
+	limit := 2 * time.Second
+	if hung.Load() {
+		limit = 200 * time.Millisecond
+	}
+	select {
+	case <-done:
+		return h
+	case <-time.After(limit):
+	}
+	hung.Store(true)
+	t.Errorf("Work(%s) did not return within %v; %d nails were hammered: %v.\n"+
+		"Someone is waiting for a hammer that never comes, or Work waits for a goroutine that never ends.\n"+
+		"Does every person pass the hammer on after each nail, even after their last one?\n%s",
+		show(people), limit, len(h.sequence()), h.sequence(), check.TimeMarker)
+	check.NoLeaks(t) // says where the goroutines are stuck
+	t.FailNow()
+	return nil
+}
+
+// roundRobin is what must happen: one nail each, in the order of people,
+// skipping those who are done.
+func roundRobin(people []hammer.Person) []string {
+	var out []string
+	for round := 1; ; round++ {
+		more := false
+		for _, p := range people {
+			if p.Nails >= round {
+				out = append(out, fmt.Sprintf("%s#%d", p.Name, round))
+				more = true
+			}
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+func show(people []hammer.Person) string {
+	var parts []string
+	for _, p := range people {
+		parts = append(parts, p.Name+" "+strconv.Itoa(p.Nails))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+var groups = [][]hammer.Person{
+	{{Name: "Anna", Nails: 3}, {Name: "Ben", Nails: 1}, {Name: "Cleo", Nails: 2}},
+	{{Name: "Ada", Nails: 1}, {Name: "Bob", Nails: 4}, {Name: "Cy", Nails: 0}, {Name: "Dee", Nails: 2}},
+	{{Name: "Solo", Nails: 3}},
+	{{Name: "Eve", Nails: 5}, {Name: "Finn", Nails: 5}, {Name: "Gus", Nails: 5}, {Name: "Hal", Nails: 5}},
+}
+
+// TestEveryNailOnce: every nail of every person is hammered exactly once.
+func TestEveryNailOnce(t *testing.T) {
+	check.Seal(t)
+	for _, people := range groups {
+		h := work(t, people)
+		count := map[string]int{}
+		for _, x := range h.sequence() {
+			count[x]++
+		}
+		var missing, twice []string
+		for _, want := range roundRobin(people) {
+			switch count[want] {
+			case 0:
+				missing = append(missing, want)
+			case 1:
+			default:
+				twice = append(twice, want)
+			}
+			delete(count, want)
+		}
+		if len(missing) > 0 {
+			t.Fatalf("With people %s, these nails were never hammered: %v (Anna#2 is Anna's second nail).\n"+
+				"When Work returns, every person must have hammered every nail: does Work wait for all of them?",
+				show(people), missing)
+		}
+		if len(twice) > 0 || len(count) > 0 {
+			t.Fatalf("With people %s, these nails were hammered more than once: %v; these should not exist: %v.\n"+
+				"Each person hammers their own nails 1, 2, ... up to their count, each once.",
+				show(people), twice, count)
+		}
+	}
+}
+
+// TestOnePersonHoldsTheHammer: never two people inside Hit at once.
+func TestOnePersonHoldsTheHammer(t *testing.T) {
+	check.Seal(t)
+	for range 5 {
+		people := groups[3]
+		h := work(t, people)
+		require.NotZero(t, h.peak.Load(), "With people %s, nobody hit a single nail.", show(people))
+		require.Equal(t, int32(1), h.peak.Load(),
+			"With people %s, %d people held the hammer at the same time. There is only one hammer:\n"+
+				"a person may hit a nail only after the hammer has been handed to them.", show(people), h.peak.Load())
+	}
+}
+
+// TestHammerGoesRoundInTurn: the hammer passes from person to person in
+// the order of people, skipping those who are done; so the one with the
+// fewest nails finishes first.
+func TestHammerGoesRoundInTurn(t *testing.T) {
+	check.Seal(t)
+	for _, people := range groups {
+		for range 3 {
+			h := work(t, people)
+			require.Equal(t, roundRobin(people), h.sequence(),
+				"With people %s, the hammer must go round in turn: each person hits one nail and passes\n"+
+					"the hammer to the next person who still has nails (after the last person comes the first again).\n"+
+					"A lock shared by everyone keeps two people from hitting at once, but it does not say whose turn is next:\n"+
+					"hand the hammer to the next person yourself.", show(people))
+		}
+	}
+}
+
+// TestOneGoroutinePerPerson: each person works in a goroutine of their own.
+func TestOneGoroutinePerPerson(t *testing.T) {
+	check.Seal(t)
+	people := groups[0]
+	h := work(t, people)
+	me := goroutineID()
+	byPerson := map[string]string{}
+	owner := map[string]string{}
+	for _, x := range h.hits {
+		name, _, _ := strings.Cut(x.who, "#")
+		require.NotEqual(t, me, x.goroutine,
+			"%s was hammered by the goroutine that called Work: each person needs a goroutine of their own (go func() {...}()).", x.who)
+		if g, ok := byPerson[name]; ok {
+			require.Equal(t, g, x.goroutine,
+				"%s's nails were hammered from different goroutines: start one goroutine per person, and let it hammer all of that person's nails.", name)
+			continue
+		}
+		if other, ok := owner[x.goroutine]; ok {
+			require.Failf(t, "one goroutine worked for two people",
+				"%s and %s hammered from the same goroutine: start one goroutine per person.", other, name)
+		}
+		byPerson[name], owner[x.goroutine] = x.goroutine, name
+	}
+}
+
+// TestNobodyLeftBehind: when Work returns, every person's goroutine has ended.
+func TestNobodyLeftBehind(t *testing.T) {
+	check.Seal(t)
+	for _, people := range append(groups, nil) {
+		work(t, people)
+		check.NoLeaks(t)
+		if t.Failed() {
+			t.Fatalf("(that was after Work(%s) returned)", show(people))
+		}
+	}
+}

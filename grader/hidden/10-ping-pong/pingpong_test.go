@@ -1,0 +1,212 @@
+//go:build gclhidden
+
+package pingpong_test
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/go-concurrency-lab/course/exercises/10-ping-pong"
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+// The tests run in synctest bubbles. Each hit takes a millisecond of fake
+// time; the clock moves only once every goroutine is blocked, so if the
+// other player could hit at the same time, it does so before this hit ends,
+// on every run, and the recorder sees the overlap.
+
+// inBubble runs f in a synctest bubble. A wrong answer can leave a player
+// waiting for ever; synctest then panics ("deadlock"), and inBubble turns
+// that into a failure that names where it waits.
+func inBubble(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if !strings.Contains(fmt.Sprint(r), "deadlock") {
+			panic(r)
+		}
+		t.Errorf("when the game was over, a goroutine was still waiting, with nothing left that could wake it\n" +
+			"(or Play never returned). Both players must stop once the n-th hit is made: the player that\n" +
+			"makes it can close the other player's channel, so that the other's range loop ends.")
+		// The bubble's own goroutine stays behind after such a panic;
+		// name only the others.
+		check.NoLeaks(t, goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
+	}()
+	synctest.Test(t, f)
+}
+
+// bubbleGoroutines are the goroutines of synctest itself, which NoLeaks
+// must not count when it runs inside a bubble.
+var bubbleGoroutines = []goleak.Option{
+	goleak.IgnoreTopFunction("internal/synctest.Run"),
+	goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"),
+}
+
+// goid returns the id of the calling goroutine ("goroutine 7 [running]").
+func goid() int {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	buf = bytes.TrimPrefix(buf, []byte("goroutine "))
+	id, _ := strconv.Atoi(string(buf[:bytes.IndexByte(buf, ' ')]))
+	return id
+}
+
+// recorder is the hit function the tests hand to Play.
+type recorder struct {
+	n        int // hits the game should have
+	mu       sync.Mutex
+	seq      []string // who hit, in order
+	gids     []int    // from which goroutine
+	inFlight int
+	overlaps int // hits that began while another was running
+	extra    int // hits beyond n
+}
+
+func (r *recorder) hit(player string) {
+	r.mu.Lock()
+	if len(r.seq) >= r.n {
+		r.extra++
+		r.mu.Unlock()
+		// One hit too many: end this player's goroutine (its deferred
+		// calls still run) rather than let a game that never ends run on.
+		runtime.Goexit()
+	}
+	if r.inFlight > 0 {
+		r.overlaps++
+	}
+	r.inFlight++
+	r.seq = append(r.seq, player)
+	r.gids = append(r.gids, goid())
+	r.mu.Unlock()
+	time.Sleep(time.Millisecond)
+	r.mu.Lock()
+	r.inFlight--
+	r.mu.Unlock()
+}
+
+type snapshot struct {
+	seq                       []string
+	gids                      []int
+	inFlight, overlaps, extra int
+}
+
+func (r *recorder) snapshot() snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return snapshot{append([]string{}, r.seq...), append([]int{}, r.gids...), r.inFlight, r.overlaps, r.extra}
+}
+
+// rally is what a game of n hits must look like: ping, pong, ping, ...
+func rally(n int) []string {
+	s := []string{}
+	for i := range n {
+		s = append(s, []string{"ping", "pong"}[i%2])
+	}
+	return s
+}
+
+// play runs a game of n hits and returns what the recorder saw when Play
+// returned, and after every goroutine had settled.
+func play(n int) (atReturn, settled snapshot) {
+	r := &recorder{n: n}
+	pingpong.Play(n, r.hit)
+	atReturn = r.snapshot()
+	time.Sleep(10 * time.Millisecond)
+	synctest.Wait()
+	return atReturn, r.snapshot()
+}
+
+// TestAlternates: games of 0, 1, 2, 7 and 10 hits go ping, pong, ping, ...,
+// with exactly n hits, one at a time.
+func TestAlternates(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{0, 1, 2, 7, 10} {
+		inBubble(t, func(t *testing.T) {
+			_, s := play(n)
+			assert.Zero(t, s.overlaps,
+				"in Play(%d, hit), a player hit while the other player's hit was still running. Only the player holding the ball may hit:\n"+
+					"wait to receive the ball, hit, and only then pass it on. Unbuffered channels make a pass a handshake.", n)
+			assert.Zero(t, s.extra, "Play(%d, hit) called hit more than %d times: the game must stop after the n-th hit", n, n)
+			assert.Equal(t, rally(n), s.seq,
+				"Play(%d, hit) must call hit exactly %d times, alternating strictly, ping first: ping, pong, ping, ...", n, n)
+		})
+	}
+}
+
+// TestTwoPlayers: ping always hits from one goroutine, pong from another,
+// and neither is the goroutine that called Play.
+func TestTwoPlayers(t *testing.T) {
+	check.Seal(t)
+	inBubble(t, func(t *testing.T) {
+		caller := goid()
+		_, s := play(10)
+		require.Len(t, s.seq, 10, "Play(10, hit) must call hit 10 times")
+		from := map[string]map[int]bool{"ping": {}, "pong": {}}
+		for i, p := range s.seq {
+			if from[p] == nil {
+				t.Fatalf("hit was called with %q; the players are named \"ping\" and \"pong\"", p)
+			}
+			from[p][s.gids[i]] = true
+		}
+		require.Len(t, from["ping"], 1, "every ping must be hit by the same goroutine, the ping player")
+		require.Len(t, from["pong"], 1, "every pong must be hit by the same goroutine, the pong player")
+		for p := range from["ping"] {
+			assert.False(t, from["pong"][p],
+				"ping and pong were hit by the same goroutine. Each player must be a goroutine of its own:\n"+
+					"the exercise is two goroutines taking turns, not one loop that alternates.")
+			assert.NotEqual(t, caller, p, "the players must run in goroutines of their own, not in the goroutine that called Play")
+		}
+	})
+}
+
+// TestPlayReturnsWhenGameOver: Play returns once the last hit has returned
+// and both players have stopped.
+func TestPlayReturnsWhenGameOver(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{5, 6} {
+		inBubble(t, func(t *testing.T) {
+			s, _ := play(n)
+			assert.Len(t, s.seq, n,
+				"when Play(%d, hit) returned, hit had been called %d times instead of %d. Play must wait until the game is over\n"+
+					"(a sync.WaitGroup over the two players).", n, len(s.seq), n)
+			assert.Zero(t, s.inFlight,
+				"Play returned while the last hit was still running. Play must wait until both players have stopped,\n"+
+					"not only one of them.")
+			check.NoLeaks(t, bubbleGoroutines...)
+		})
+	}
+}
+
+// TestNoGoroutineLeft: after Play returns, no player is left (real time).
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{3, 4} {
+		returned := make(chan struct{})
+		var hits int
+		go func() {
+			defer close(returned)
+			pingpong.Play(n, func(string) { hits++ })
+		}()
+		select {
+		case <-returned:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("Play(%d, hit) did not return within 2 seconds", n)
+		}
+		require.Equal(t, n, hits, "Play(%d, hit) must call hit %d times", n, n)
+	}
+	check.NoLeaks(t)
+}

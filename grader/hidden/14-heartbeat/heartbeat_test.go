@@ -1,0 +1,214 @@
+//go:build gclhidden
+
+package heartbeat_test
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	heartbeat "github.com/go-concurrency-lab/course/exercises/14-heartbeat"
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+// The tests run inside synctest bubbles: time is fake, so "ten intervals"
+// pass instantly and every beat happens at an exact instant.
+const hbInterval = time.Second
+
+// hbRecorder is the beat function the tests hand to Start. It records when
+// each beat began and how many are running. Each beat takes `work` of
+// (fake) time.
+type hbRecorder struct {
+	mu        sync.Mutex
+	start     time.Time
+	work      time.Duration
+	at        []time.Duration // when each beat began, measured from Start
+	running   int
+	stopped   bool // set by the test just before it cancels ctx
+	lateBeats int  // beats that began after the test cancelled ctx
+}
+
+func hbNewRecorder(work time.Duration) *hbRecorder {
+	return &hbRecorder{start: time.Now(), work: work}
+}
+
+func (r *hbRecorder) beat() {
+	r.mu.Lock()
+	if r.stopped {
+		r.lateBeats++
+		r.mu.Unlock()
+		// The heartbeat ignored the cancellation. End its goroutine here
+		// (its deferred calls still run) so that the test can report the
+		// mistake instead of ticking forever.
+		runtime.Goexit()
+	}
+	r.at = append(r.at, time.Since(r.start))
+	r.running++
+	r.mu.Unlock()
+	time.Sleep(r.work)
+	r.mu.Lock()
+	r.running--
+	r.mu.Unlock()
+}
+
+// times returns when each beat began, from Start, as "1s", "2s", ...
+func (r *hbRecorder) times() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := []string{}
+	for _, d := range r.at {
+		s = append(s, d.String())
+	}
+	return s
+}
+
+func (r *hbRecorder) stop(cancel context.CancelFunc) {
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
+	cancel()
+}
+
+// hbWindDown cancels ctx and lets a few intervals of fake time pass, so that
+// no goroutine of the heartbeat is still running when the test function
+// returns, even after a failed assertion: synctest.Test panics if one is.
+func hbWindDown(r *hbRecorder, cancel context.CancelFunc) {
+	r.stop(cancel)
+	time.Sleep(5 * hbInterval)
+}
+
+func (r *hbRecorder) late() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lateBeats
+}
+
+// hbMultiples returns 1, 2, ..., n intervals, as hbRecorder.times does.
+func hbMultiples(n int) []string {
+	s := []string{}
+	for i := 1; i <= n; i++ {
+		s = append(s, (time.Duration(i) * hbInterval).String())
+	}
+	return s
+}
+
+// hbStopAndWait cancels ctx, then expects done to close within a few intervals
+// and no beat to begin afterwards.
+func hbStopAndWait(t *testing.T, r *hbRecorder, cancel context.CancelFunc, done <-chan struct{}) {
+	t.Helper()
+	r.stop(cancel)
+	select {
+	case <-done:
+	case <-time.After(3 * hbInterval):
+		t.Errorf("3 intervals after ctx was cancelled, the channel Start returned is still open.\n" +
+			"When ctx is cancelled, the heartbeat goroutine must return and close that channel\n" +
+			"(defer close(done) at the top of the goroutine). Does your loop watch ctx.Done() in its select?")
+	}
+	time.Sleep(3 * hbInterval)
+	assert.Zero(t, r.late(),
+		"beat was called after ctx was cancelled. The loop must return when ctx.Done() is closed:\n"+
+			"select on both ctx.Done() and the ticker's channel, and return from the goroutine in the ctx.Done() case.")
+}
+
+// TestBeatsOncePerInterval: in 5½ intervals, exactly 5 beats, at 1, 2, 3, 4
+// and 5 intervals after Start.
+func TestBeatsOncePerInterval(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := hbNewRecorder(0)
+		defer hbWindDown(r, cancel)
+		done := heartbeat.Start(ctx, hbInterval, r.beat)
+		time.Sleep(5*hbInterval + hbInterval/2)
+		assert.Equal(t, hbMultiples(5), r.times(),
+			"beat must be called once per interval: 5 times in 5½ intervals, at 1, 2, 3, 4 and 5 intervals after Start\n"+
+				"(the times are the beats' start times, from Start). The first beat comes after one interval, not at once.\n"+
+				"A time.Ticker made with the interval does exactly this.")
+		hbStopAndWait(t, r, cancel, done)
+	})
+}
+
+// TestSlowBeatKeepsPace: a beat that takes a quarter of an interval does not
+// shift the beats that follow.
+func TestSlowBeatKeepsPace(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := hbNewRecorder(hbInterval / 4)
+		defer hbWindDown(r, cancel)
+		done := heartbeat.Start(ctx, hbInterval, r.beat)
+		time.Sleep(10*hbInterval + hbInterval/2)
+		assert.Equal(t, hbMultiples(10), r.times(),
+			"each beat here takes a quarter of an interval, and the beats must still come at 1, 2, 3, ... intervals\n"+
+				"after Start: 10 beats in 10½ intervals. Waiting a full interval after each beat (time.Sleep or\n"+
+				"time.After in the loop) makes the beats drift later and later. A time.Ticker keeps the pace.")
+		hbStopAndWait(t, r, cancel, done)
+	})
+}
+
+// TestStopsWhenCancelled: cancelled in the middle of a beat, the heartbeat
+// lets that beat finish, then closes its channel, and beats no more.
+func TestStopsWhenCancelled(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := hbNewRecorder(hbInterval / 4)
+		defer hbWindDown(r, cancel)
+		done := heartbeat.Start(ctx, hbInterval, r.beat)
+		// The third beat runs from 3 to 3¼ intervals; cancel in between.
+		time.Sleep(3*hbInterval + hbInterval/10)
+		r.stop(cancel)
+		select {
+		case <-done:
+			r.mu.Lock()
+			running := r.running
+			r.mu.Unlock()
+			assert.Zero(t, running,
+				"the channel Start returned was closed while a beat was still running. Closing it says\n"+
+					"\"beat will not run again\", so close it only when the goroutine that calls beat returns\n"+
+					"(defer close(done) in that goroutine), and call beat in that goroutine, not in a new one.")
+		case <-time.After(3 * hbInterval):
+			t.Errorf("3 intervals after ctx was cancelled, the channel Start returned is still open.\n" +
+				"When ctx is cancelled, the heartbeat goroutine must return and close that channel.")
+		}
+		time.Sleep(5 * hbInterval)
+		assert.Zero(t, r.late(), "beat was called after ctx was cancelled: the loop must return once ctx.Done() is closed.")
+		assert.Equal(t, hbMultiples(3), r.times(), "cancelled after 3 beats, the heartbeat must have beaten exactly 3 times")
+	})
+}
+
+// TestNoGoroutineLeft: after cancel and the close of the channel, no
+// goroutine of the heartbeat is left (real time, a short interval).
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	var mu sync.Mutex
+	beats := 0
+	third := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := heartbeat.Start(ctx, time.Millisecond, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		beats++
+		if beats == 3 {
+			close(third)
+		}
+	})
+	select {
+	case <-third:
+	case <-time.After(2 * time.Second):
+		t.Fatal("with an interval of 1ms, beat was not called 3 times within 2 seconds")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("2 seconds after ctx was cancelled, the channel Start returned is still open")
+	}
+	check.NoLeaks(t)
+}

@@ -1,0 +1,194 @@
+//go:build gclhidden
+
+package pipeline_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	pipeline "github.com/go-concurrency-lab/course/exercises/16-pipeline"
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+// Real channels and real time, but no timing assumptions: each wait below
+// is only a bound, for code that would otherwise hang.
+const plPatience = 2 * time.Second
+
+// plCollect receives from c until it is closed, at most limit values, and
+// waits at most plPatience for each. It reports when c was not closed.
+func plCollect(t *testing.T, c <-chan int, limit int, what string) []int {
+	t.Helper()
+	got := []int{}
+	for {
+		select {
+		case v, ok := <-c:
+			if !ok {
+				return got
+			}
+			got = append(got, v)
+			if len(got) > limit {
+				t.Errorf("%s delivered more than the %d values expected: %v ...", what, limit, got[:min(len(got), 20)])
+				return got
+			}
+		case <-time.After(plPatience):
+			t.Errorf("%s was never closed: after %d values (%v), nothing came for %v.\n"+
+				"A stage must close its output channel when it ends (defer close(out) at the top of its goroutine),\n"+
+				"so that the stage after it, ranging over that channel, can end too.", what, len(got), got, plPatience)
+			return got
+		}
+	}
+}
+
+// plCounter is an instrumented f: it squares its argument, counts its
+// calls, and closes reached once it has been called `at` times.
+type plCounter struct {
+	mu      sync.Mutex
+	calls   int
+	at      int
+	reached chan struct{}
+}
+
+func plNewCounter(at int) *plCounter { return &plCounter{at: at, reached: make(chan struct{})} }
+
+func (c *plCounter) square(v int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	if c.calls == c.at {
+		close(c.reached)
+	}
+	return v * v
+}
+
+func (c *plCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls
+}
+
+// plFirstN calls FirstN, and gives up on it after plPatience.
+func plFirstN(t *testing.T, values []int, f func(int) int, n int) []int {
+	t.Helper()
+	done := make(chan []int, 1)
+	go func() { done <- pipeline.FirstN(context.Background(), values, f, n) }()
+	select {
+	case got := <-done:
+		return got
+	case <-time.After(plPatience):
+		t.Errorf("FirstN(ctx, %d values, f, %d) did not return within %v. When there are fewer values than n,\n"+
+			"FirstN must return the results there are, once the channel it ranges over is closed: is every stage\n"+
+			"closing its output channel when it ends?", len(values), n, plPatience)
+		return nil
+	}
+}
+
+func plRange(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i + 1
+	}
+	return s
+}
+
+// TestGenerateSendsInOrder: Generate sends every value, in order, then
+// closes its channel.
+func TestGenerateSendsInOrder(t *testing.T) {
+	check.Seal(t)
+	got := plCollect(t, pipeline.Generate(context.Background(), 3, 1, 4, 1, 5), 5, "the channel Generate returned")
+	assert.Equal(t, []int{3, 1, 4, 1, 5}, got, "Generate(ctx, 3, 1, 4, 1, 5) must send 3, 1, 4, 1, 5, in that order, then close its channel")
+	assert.Empty(t, plCollect(t, pipeline.Generate(context.Background()), 0, "the channel Generate() returned"),
+		"Generate with no values must just close its channel")
+}
+
+// TestMapKeepsOrder: Map sends f of every value, in order, and closes its
+// channel when its input is closed.
+func TestMapKeepsOrder(t *testing.T) {
+	check.Seal(t)
+	ctx := context.Background()
+	c := plNewCounter(0)
+	got := plCollect(t, pipeline.Map(ctx, pipeline.Generate(ctx, 1, 2, 3, 4, 5), c.square), 5, "the channel Map returned")
+	assert.Equal(t, []int{1, 4, 9, 16, 25}, got, "Map(ctx, in, square) over 1, 2, 3, 4, 5 must send 1, 4, 9, 16, 25, in that order, then close its channel")
+	assert.Equal(t, 5, c.count(), "Map must call f once per value")
+}
+
+// TestStagesStopWhenCancelled: the consumer takes 3 results and stops
+// receiving; after ctx is cancelled, every stage ends, although nobody
+// receives from it, and closes its channel.
+func TestStagesStopWhenCancelled(t *testing.T) {
+	check.Seal(t)
+	before := goleak.IgnoreCurrent()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := plNewCounter(4)
+	out := pipeline.Map(ctx, pipeline.Generate(ctx, plRange(1000)...), c.square)
+	for i := 1; i <= 3; i++ {
+		select {
+		case v, ok := <-out:
+			if !ok || v != i*i {
+				t.Fatalf("expected %d (open) from Map(Generate(1..1000), square), got %d (open: %v)", i*i, v, ok)
+			}
+		case <-time.After(plPatience):
+			t.Fatalf("expected %d from Map(Generate(1..1000), square); nothing came for %v", i*i, plPatience)
+		}
+	}
+	// Map has its 4th value in hand and waits to send it: nobody will
+	// receive it. Stop the pipeline now.
+	select {
+	case <-c.reached:
+	case <-time.After(plPatience):
+		t.Fatalf("after 3 results were received, Map never called f for the 4th value")
+	}
+	cancel()
+	check.NoLeaks(t, before)
+	if t.Failed() {
+		t.Errorf("the consumer stopped receiving after 3 results and cancelled ctx, but stages kept waiting (above).\n" +
+			"A stage that sends with a plain `out <- v` waits forever once nobody receives. Send in a select\n" +
+			"with a second case, <-ctx.Done(), that returns from the stage's goroutine.")
+		return
+	}
+	plCollect(t, out, 1000, "after ctx was cancelled, the channel Map returned")
+}
+
+// TestFirstNReturnsFirstResults: FirstN returns the first n results, or
+// every result when there are fewer than n.
+func TestFirstNReturnsFirstResults(t *testing.T) {
+	check.Seal(t)
+	c := plNewCounter(0)
+	assert.Equal(t, []int{1, 4, 9}, plFirstN(t, plRange(1000), c.square, 3),
+		"FirstN(ctx, 1..1000, square, 3) must return the first 3 results: 1, 4, 9")
+	assert.Less(t, c.count(), 100, "FirstN needed 3 results, yet f was called %d times: the pipeline went on working after FirstN had what it needed", c.count())
+	assert.Equal(t, []int{1, 4}, plFirstN(t, []int{1, 2}, c.square, 5),
+		"FirstN(ctx, [1 2], square, 5) must return every result there is: 1, 4")
+}
+
+// TestFirstNStopsThePipeline: FirstN takes what it needs, and then every
+// goroutine it started ends, although most values were never used.
+func TestFirstNStopsThePipeline(t *testing.T) {
+	check.Seal(t)
+	before := goleak.IgnoreCurrent()
+	c := plNewCounter(0)
+	got := plFirstN(t, plRange(1000), c.square, 3)
+	assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
+	check.NoLeaks(t, before)
+	if t.Failed() {
+		t.Errorf("FirstN returned with its 3 results, but stages of its pipeline are still waiting (above): nobody\n" +
+			"will ever receive from them. FirstN must tell them to stop: make its own ctx with\n" +
+			"context.WithCancel, give that to the stages, and defer cancel().")
+	}
+}
+
+// TestNoGoroutineLeft: a pipeline run to its end leaves no goroutine.
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	before := goleak.IgnoreCurrent()
+	ctx := context.Background()
+	c := plNewCounter(0)
+	plCollect(t, pipeline.Map(ctx, pipeline.Generate(ctx, plRange(10)...), c.square), 10, "the channel Map returned")
+	plFirstN(t, plRange(10), c.square, 20)
+	check.NoLeaks(t, before)
+}

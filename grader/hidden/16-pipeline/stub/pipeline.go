@@ -1,0 +1,37 @@
+// Package pipeline builds a pipeline of stages connected by channels: a
+// generator, a transform and a sink. Every stage shuts down when the
+// consumer stops early.
+package pipeline
+
+import "context"
+
+// Generate sends values on the returned channel, in order, from a goroutine
+// of its own, and closes the channel after the last one. If ctx is done
+// first, it stops sending, closes the channel and ends, even when nobody
+// receives any more.
+func Generate(ctx context.Context, values ...int) <-chan int {
+	out := make(chan int)
+	// TODO: send the values on out in a goroutine; watch ctx.Done() while
+	// sending; close out when the goroutine ends.
+	return out
+}
+
+// Map receives every value from in and sends f of it on the returned
+// channel, in order, from a goroutine of its own. It closes the returned
+// channel when in is closed, or as soon as ctx is done (it then ends even
+// when nobody receives any more).
+func Map(ctx context.Context, in <-chan int, f func(int) int) <-chan int {
+	out := make(chan int)
+	// TODO: receive from in, send f(v) on out, in a goroutine; watch
+	// ctx.Done() while sending; close out when the goroutine ends.
+	return out
+}
+
+// FirstN runs the pipeline Generate(values...) → Map(f) and returns its
+// first n results, or all of them when there are fewer. As soon as it has
+// n results it stops the pipeline: every goroutine that FirstN started ends
+// soon after, although most values were never used.
+func FirstN(ctx context.Context, values []int, f func(int) int, n int) []int {
+	// TODO: connect the stages, take n results, then stop the stages.
+	return nil
+}

@@ -1,0 +1,66 @@
+//go:build gclhidden
+
+// Package fanoutfanin spreads work over several goroutines (fan-out) and
+// merges their results back into one channel (fan-in).
+package fanoutfanin
+
+import "sync"
+
+// FanOut starts n workers (n less than 1 counts as 1) and returns at once
+// with one result channel per worker. The workers share in: each receives
+// items from it, calls work on each, and sends the result on its own
+// channel. A worker closes its channel and ends once in is closed and it
+// has sent its last result. Every item is worked on by exactly one worker.
+func FanOut(in <-chan int, n int, work func(int) int) []<-chan int {
+	n = max(n, 1)
+	chans := make([]chan int, n)
+	outs := make([]<-chan int, n)
+	for i := range n {
+		chans[i] = make(chan int)
+		outs[i] = chans[i]
+	}
+	// A goroutine per item: as many calls of work at once as there are items.
+	go func() {
+		var wg sync.WaitGroup
+		i := 0
+		for item := range in {
+			c := chans[i%n]
+			i++
+			wg.Go(func() { c <- work(item) })
+		}
+		wg.Wait()
+		for _, c := range chans {
+			close(c)
+		}
+	}()
+	return outs
+}
+
+// FanIn returns at once with a channel that delivers every value from
+// every one of chans, and that is closed once all of chans are closed.
+func FanIn(chans ...<-chan int) <-chan int {
+	out := make(chan int)
+	var wg sync.WaitGroup
+	for _, c := range chans {
+		wg.Go(func() {
+			for v := range c {
+				out <- v
+			}
+		})
+	}
+	// Only when every forwarder is done can out be closed. Wait in a
+	// goroutine of its own: FanIn must return first, or nobody would
+	// receive from out and the forwarders would never be done.
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// Process works on every item of in with n workers and returns one channel
+// with all the results, in no particular order. The channel is closed
+// after the last worker has ended.
+func Process(in <-chan int, n int, work func(int) int) <-chan int {
+	return FanIn(FanOut(in, n, work)...)
+}

@@ -1,0 +1,52 @@
+//go:build gclhidden
+
+package broadcast
+
+import "sync"
+
+// Close only stops Publish; the subscribers' channels stay open.
+type Broker[T any] struct {
+	buffer int
+	mu     sync.Mutex
+	subs   map[chan T]struct{}
+	closed bool
+}
+
+func New[T any](buffer int) *Broker[T] {
+	return &Broker[T]{buffer: buffer, subs: make(map[chan T]struct{})}
+}
+
+func (b *Broker[T]) Subscribe() (<-chan T, func()) {
+	ch := make(chan T, b.buffer)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.subs[ch] = struct{}{}
+	return ch, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if _, ok := b.subs[ch]; ok {
+			delete(b.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+func (b *Broker[T]) Publish(msg T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	for ch := range b.subs {
+		select {
+		case ch <- msg:
+		default:
+		}
+	}
+}
+
+func (b *Broker[T]) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+}

@@ -1,0 +1,64 @@
+//go:build gclhidden
+
+package ratelimiter
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+var ErrStopped = errors.New("ratelimiter: stopped")
+
+// Spreads the events out: one token every interval/n instead of n per
+// window.
+type Limiter struct {
+	tokens   chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
+}
+
+func New(n int, interval time.Duration) *Limiter {
+	l := &Limiter{tokens: make(chan struct{}, n), stop: make(chan struct{}), done: make(chan struct{})}
+	l.tokens <- struct{}{}
+	ticker := time.NewTicker(interval / time.Duration(n))
+	go func() {
+		defer close(l.done)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case <-ticker.C:
+				select {
+				case l.tokens <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return l
+}
+
+func (l *Limiter) Wait(ctx context.Context) error {
+	select {
+	case <-l.stop:
+		return ErrStopped
+	default:
+	}
+	select {
+	case <-l.tokens:
+		return nil
+	case <-l.stop:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (l *Limiter) Stop() {
+	l.stopOnce.Do(func() { close(l.stop) })
+	<-l.done
+}

@@ -1,0 +1,63 @@
+//go:build gclhidden
+
+package ratelimiter
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+var ErrStopped = errors.New("ratelimiter: stopped")
+
+// Stop ends the goroutine, but a Wait in progress only watches the bucket
+// and ctx: it waits on for a token that will never come.
+type Limiter struct {
+	tokens   chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
+}
+
+func New(n int, interval time.Duration) *Limiter {
+	l := &Limiter{tokens: make(chan struct{}, n), stop: make(chan struct{}), done: make(chan struct{})}
+	for range n {
+		l.tokens <- struct{}{}
+	}
+	ticker := time.NewTicker(interval)
+	go func() {
+		defer close(l.done)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case <-ticker.C:
+				for range n - len(l.tokens) {
+					l.tokens <- struct{}{}
+				}
+			}
+		}
+	}()
+	return l
+}
+
+func (l *Limiter) Wait(ctx context.Context) error {
+	select {
+	case <-l.stop:
+		return ErrStopped
+	default:
+	}
+	select {
+	case <-l.tokens:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (l *Limiter) Stop() {
+	l.stopOnce.Do(func() { close(l.stop) })
+	<-l.done
+}

@@ -1,0 +1,31 @@
+//go:build gclhidden
+
+package cancelworkers
+
+import (
+	"context"
+	"sync"
+)
+
+// Looks at ctx between jobs, then waits for the next job without it.
+func Run[J any](ctx context.Context, workers int, jobs <-chan J, handle func(ctx context.Context, job J)) error {
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				default:
+				}
+				job, ok := <-jobs
+				if !ok {
+					return
+				}
+				handle(ctx, job)
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}

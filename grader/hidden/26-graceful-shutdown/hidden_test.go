@@ -1,0 +1,293 @@
+//go:build gclhidden
+
+package gracefulshutdown_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	gs "github.com/go-concurrency-lab/course/exercises/26-graceful-shutdown"
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+// stamp records when something happened, in fake time since the start of
+// the test; it is safe for concurrent use.
+type stamp struct {
+	mu    sync.Mutex
+	start time.Time
+	at    time.Duration
+	set   bool
+}
+
+func newStamp() *stamp { return &stamp{start: time.Now()} }
+
+func (s *stamp) mark() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.set {
+		s.at, s.set = time.Since(s.start), true
+	}
+}
+
+func (s *stamp) get() (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.at, s.set
+}
+
+// shutdown calls Shutdown in a goroutine and waits for it at most limit
+// (fake time), so that a Shutdown that never returns fails the test instead
+// of hanging it.
+func shutdown(s *gs.Server, ctx context.Context, limit time.Duration) (err error, took time.Duration, ok bool) {
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- s.Shutdown(ctx) }()
+	select {
+	case err := <-done:
+		return err, time.Since(start), true
+	case <-time.After(limit):
+		return nil, limit, false
+	}
+}
+
+// settle ends a synctest test: it frees the jobs that wait on release and
+// lets fake time run until every job and timer is over. A bubble must end
+// with no goroutine left, or the whole test binary stops; this way a wrong
+// answer fails its test and the other tests still run.
+func settle(release chan struct{}) {
+	close(release)
+	time.Sleep(time.Hour)
+}
+
+// TestNoGoroutineLeft: once Shutdown has returned, nothing of the server is
+// still running, whether the stop signal ever came or not.
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	s := gs.New(context.Background(), time.Hour)
+	for range 5 {
+		require.NoError(t, s.Submit(func(ctx context.Context) {}), "Submit before the shutdown must accept the job")
+	}
+	require.NoError(t, s.Shutdown(context.Background()),
+		"jobs that return at once all finish within the grace period, so Shutdown should return nil")
+	check.NoLeaks(t)
+
+	stop, cancel := context.WithCancel(context.Background())
+	s = gs.New(stop, time.Hour)
+	require.NoError(t, s.Submit(func(ctx context.Context) {}))
+	cancel()
+	require.NoError(t, s.Shutdown(context.Background()),
+		"after the stop signal, Shutdown should wait for the shutdown and return its result: nil here")
+	check.NoLeaks(t)
+}
+
+// TestShutdownWaitsForRunningJobs: Shutdown returns when the last running
+// job has finished on its own: not before, and not later.
+func TestShutdownWaitsForRunningJobs(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{}) // frees the jobs if the server never does
+		defer settle(release)
+		stop, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := gs.New(stop, 10*time.Second)
+		var finished, cancelled atomic.Int32
+		for _, d := range []time.Duration{time.Second, 2 * time.Second, 3 * time.Second} {
+			require.NoError(t, s.Submit(func(ctx context.Context) {
+				select {
+				case <-time.After(d):
+					finished.Add(1)
+				case <-ctx.Done():
+					cancelled.Add(1)
+				}
+			}), "Submit before the shutdown must accept the job")
+		}
+		time.Sleep(500 * time.Millisecond)
+		err, took, ok := shutdown(s, context.Background(), time.Minute)
+		require.True(t, ok, "Shutdown had not returned a minute after it was called, although every job finishes within 3s.")
+		require.NoError(t, err, "all jobs finished within the 10s grace period, so Shutdown should return nil")
+		assert.Zero(t, cancelled.Load(),
+			"a job's context was cancelled although the 10s grace period was not over:\n"+
+				"a graceful shutdown lets running jobs finish; cancel them only when the grace period ends")
+		assert.EqualValues(t, 3, finished.Load(),
+			"Shutdown returned while jobs were still running: it must wait until every job has returned")
+		assert.Equal(t, 2500*time.Millisecond, took,
+			"the last job finished 2.5s after Shutdown was called, so that is when Shutdown should return")
+	})
+}
+
+// TestRefusesNewWork: once the shutdown has begun, Submit returns
+// ErrShuttingDown and does not run the job.
+func TestRefusesNewWork(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{}) // frees the jobs if the server never does
+		defer settle(release)
+		stop, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := gs.New(stop, time.Minute)
+		require.NoError(t, s.Submit(func(ctx context.Context) {
+			select {
+			case <-time.After(10 * time.Second):
+			case <-ctx.Done():
+			}
+		}))
+		result := make(chan error, 1)
+		go func() { result <- s.Shutdown(context.Background()) }()
+		synctest.Wait() // the shutdown has begun; a job is still running
+		var ran atomic.Bool
+		err := s.Submit(func(ctx context.Context) { ran.Store(true) })
+		assert.ErrorIs(t, err, gs.ErrShuttingDown,
+			"Submit during the shutdown must refuse the job with ErrShuttingDown")
+		select {
+		case err := <-result:
+			assert.NoError(t, err)
+		case <-time.After(2 * time.Minute):
+			t.Fatal("Shutdown did not return, although the running job finished after 10s")
+		}
+		err = s.Submit(func(ctx context.Context) { ran.Store(true) })
+		assert.ErrorIs(t, err, gs.ErrShuttingDown,
+			"Submit after the shutdown must refuse the job with ErrShuttingDown")
+		synctest.Wait()
+		assert.False(t, ran.Load(), "a job submitted after the shutdown began was run")
+	})
+}
+
+// TestForceStopAfterGracePeriod: a job still running when the grace period
+// ends has its context cancelled at exactly that moment, and Shutdown waits
+// for it to return, then reports ErrForced.
+func TestForceStopAfterGracePeriod(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{}) // frees the jobs if the server never does
+		defer settle(release)
+		stop, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := gs.New(stop, 5*time.Second)
+		cancelledAt, returnedAt := newStamp(), newStamp()
+		require.NoError(t, s.Submit(func(ctx context.Context) {
+			defer returnedAt.mark()
+			select {
+			case <-ctx.Done():
+				cancelledAt.mark()
+				time.Sleep(250 * time.Millisecond) // cleaning up
+			case <-release:
+			}
+		}))
+		time.Sleep(time.Second)
+		err, _, ok := shutdown(s, context.Background(), time.Minute)
+		require.True(t, ok, "Shutdown had not returned a minute after it was called. The job runs until its context\n"+
+			"is cancelled: when the 5s grace period is over, cancel the jobs' context (force stop).")
+		assert.ErrorIs(t, err, gs.ErrForced, "a job had to be cancelled, so Shutdown should return ErrForced")
+		at, ok := cancelledAt.get()
+		require.True(t, ok, "the job's context was never cancelled")
+		assert.Equal(t, 6*time.Second, at,
+			"the shutdown began at 1s and the grace period is 5s: the job's context must be cancelled at 6s exactly")
+		at, ok = returnedAt.get()
+		require.True(t, ok, "Shutdown returned before the cancelled job did: it must wait for jobs to return, even cancelled ones")
+		assert.Equal(t, 6250*time.Millisecond, at)
+	})
+}
+
+// TestStopSignalFromContext: cancelling the stop context begins the
+// shutdown just as Shutdown does.
+func TestStopSignalFromContext(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{}) // frees the jobs if the server never does
+		defer settle(release)
+		stop, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := gs.New(stop, 2*time.Second)
+		cancelledAt := newStamp()
+		require.NoError(t, s.Submit(func(ctx context.Context) {
+			select {
+			case <-ctx.Done():
+				cancelledAt.mark()
+			case <-release:
+			}
+		}))
+		time.Sleep(time.Second)
+		cancel() // the stop signal, at 1s
+		synctest.Wait()
+		assert.ErrorIs(t, s.Submit(func(ctx context.Context) {}), gs.ErrShuttingDown,
+			"after the stop context was cancelled, Submit must refuse new jobs: the shutdown has begun")
+		time.Sleep(10 * time.Second)
+		at, ok := cancelledAt.get()
+		require.True(t, ok, "the stop context was cancelled at 1s and the grace period is 2s, but the job's context\n"+
+			"was still not cancelled 10s later. Watch the stop context: when it is done, begin the shutdown.")
+		assert.Equal(t, 3*time.Second, at, "the job's context must be cancelled at 3s: the stop signal at 1s plus the 2s grace period")
+		err, took, ok := shutdown(s, context.Background(), time.Minute)
+		require.True(t, ok, "Shutdown after a finished shutdown must return at once")
+		assert.ErrorIs(t, err, gs.ErrForced, "Shutdown after the shutdown should report how it went: ErrForced here")
+		assert.Zero(t, took, "the shutdown had already ended, so Shutdown should return at once")
+	})
+}
+
+// TestShutdownGivesUpWithItsContext: Shutdown stops waiting when its ctx is
+// done, but the shutdown itself goes on, with its own grace period.
+func TestShutdownGivesUpWithItsContext(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{}) // frees the jobs if the server never does
+		defer settle(release)
+		stop, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := gs.New(stop, 10*time.Second)
+		cancelledAt := newStamp()
+		require.NoError(t, s.Submit(func(ctx context.Context) {
+			select {
+			case <-ctx.Done():
+				cancelledAt.mark()
+			case <-release:
+			}
+		}))
+		ctx, stopWaiting := context.WithTimeout(context.Background(), time.Second)
+		defer stopWaiting()
+		err, took, ok := shutdown(s, ctx, time.Minute)
+		require.True(t, ok, "Shutdown did not return although its context ended after 1s")
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "Shutdown's context ended first, so Shutdown should return ctx.Err()")
+		assert.Equal(t, time.Second, took, "Shutdown should give up waiting as soon as its context is done")
+		err, _, ok = shutdown(s, context.Background(), time.Minute)
+		require.True(t, ok, "the second Shutdown did not return within a minute")
+		assert.ErrorIs(t, err, gs.ErrForced)
+		at, ok := cancelledAt.get()
+		require.True(t, ok, "the job's context was never cancelled")
+		assert.Equal(t, 10*time.Second, at,
+			"the grace period counts from the beginning of the shutdown (0s), whoever waits for it: cancel at 10s")
+	})
+}
+
+// TestShutdownManyTimes: several callers and the stop signal may all ask for
+// the shutdown at once; each gets the result.
+func TestShutdownManyTimes(t *testing.T) {
+	check.Seal(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{}) // frees the jobs if the server never does
+		defer settle(release)
+		stop, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := gs.New(stop, time.Minute)
+		require.NoError(t, s.Submit(func(ctx context.Context) { time.Sleep(time.Second) }))
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() { errs <- s.Shutdown(context.Background()) }()
+		}
+		cancel()
+		for range 4 {
+			select {
+			case err := <-errs:
+				assert.NoError(t, err, "every caller of Shutdown should get the result of the one shutdown")
+			case <-time.After(time.Minute):
+				t.Fatal("a Shutdown did not return: when several callers ask for the shutdown, it must happen once,\n" +
+					"and every one of them must be told when it is over")
+			}
+		}
+	})
+}

@@ -1,0 +1,403 @@
+//go:build gclhidden
+
+package deadlock_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	dl "github.com/go-concurrency-lab/course/exercises/28-deadlock"
+	"github.com/go-concurrency-lab/course/grader/check"
+)
+
+// bound is how long, in real time, the workshop waits for something that a
+// right answer does at once. Only wrong (or one-at-a-time) answers reach it.
+const bound = 3 * time.Second
+
+// workshop is the tool wall: every tool, who holds it and who waits for it,
+// all under one mutex, so that it can tell exactly when everybody who still
+// has work to do waits for a tool somebody else holds: a deadlock. It then
+// reports it and lets everyone go (every Take returns at once), so the test
+// ends instead of hanging.
+type workshop struct {
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every change
+	jobs    int
+	tools   map[string][2]string // person -> the names of their two tools
+	holder  map[string]string    // tool -> who holds it
+	waiting map[string]string    // person -> the held tool they wait for
+	done    map[string]int       // person -> jobs done
+	events  []string
+
+	// barrier: a person who holds a tool and reaches for another waits
+	// until every other person with work left does the same, or waits for
+	// a tool somebody holds. Then they all go at once, so the worst
+	// interleaving is the one that happens, on every run. It turns itself
+	// off if somebody does not come within bound (people who do not work
+	// at the same time), to keep such a test short.
+	barrier bool
+	arrived int // people waiting at the barrier
+	gen     int // bumped each time the barrier lets its people go
+
+	// doGate: do waits until two people are in do at once (or bound), to
+	// show that people with different tools work at the same time.
+	doGate bool
+	inDo   int
+	peakDo int
+
+	deadlock string
+	problems []string
+	aborted  bool
+}
+
+func newWorkshop(jobs int, people map[string][2]string) *workshop {
+	return &workshop{
+		changed: make(chan struct{}),
+		jobs:    jobs,
+		tools:   people,
+		holder:  map[string]string{},
+		waiting: map[string]string{},
+		done:    map[string]int{},
+	}
+}
+
+type tool struct {
+	w    *workshop
+	name string
+}
+
+func (t tool) Name() string       { return t.name }
+func (t tool) Take(who string)    { t.w.take(who, t.name) }
+func (t tool) PutBack(who string) { t.w.putBack(who, t.name) }
+
+func (w *workshop) tool(name string) dl.Tool { return tool{w, name} }
+
+// people builds the people for Work from w.tools, in name order.
+func (w *workshop) people() []dl.Person {
+	var ps []dl.Person
+	for name, tt := range w.tools {
+		ps = append(ps, dl.Person{Name: name, First: w.tool(tt[0]), Second: w.tool(tt[1])})
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	return ps
+}
+
+// broadcast wakes every waiter. Call with mu held.
+func (w *workshop) broadcast() {
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// wait releases mu until the next change or the deadline; it reports
+// whether the deadline passed. Call with mu held.
+func (w *workshop) wait(deadline time.Time) bool {
+	if w.aborted {
+		return false
+	}
+	ch := w.changed
+	w.mu.Unlock()
+	defer w.mu.Lock()
+	select {
+	case <-ch:
+		return false
+	case <-time.After(time.Until(deadline)):
+		return true
+	}
+}
+
+// active counts the people who still have work to do or tools in hand.
+func (w *workshop) active() int {
+	n := 0
+	for who := range w.tools {
+		if w.done[who] < w.jobs || w.holds(who) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *workshop) holds(who string) string {
+	var ts []string
+	for t, h := range w.holder {
+		if h == who {
+			ts = append(ts, "the "+t)
+		}
+	}
+	sort.Strings(ts)
+	return strings.Join(ts, " and ")
+}
+
+func (w *workshop) problem(format string, args ...any) {
+	w.problems = append(w.problems, fmt.Sprintf(format, args...))
+	w.abort()
+}
+
+// abort lets everyone go. Call with mu held.
+func (w *workshop) abort() {
+	w.aborted = true
+	w.broadcast()
+}
+
+func (w *workshop) take(who, name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.aborted {
+		return
+	}
+	if w.holder[name] == who {
+		w.problem("%s tried to take the %s, which %s already holds: %s would wait for %s forever.", who, name, who, who, who)
+		return
+	}
+	w.events = append(w.events, who+" reaches for the "+name)
+	if w.barrier && w.holds(who) != "" {
+		w.arrived++
+		my, deadline := w.gen, time.Now().Add(bound)
+		for !w.aborted && w.gen == my {
+			if w.arrived+w.blocked() >= w.active() {
+				w.gen++
+				w.arrived = 0
+				w.broadcast()
+				break
+			}
+			if w.wait(deadline) {
+				w.barrier = false
+				w.gen++
+				w.arrived = 0
+				w.broadcast()
+				break
+			}
+		}
+	}
+	for !w.aborted && w.holder[name] != "" {
+		w.waiting[who] = name
+		w.broadcast()
+		w.checkDeadlock()
+		w.wait(time.Now().Add(time.Hour))
+		delete(w.waiting, who)
+	}
+	if w.aborted {
+		return
+	}
+	w.holder[name] = who
+	w.events = append(w.events, who+" takes the "+name)
+	w.broadcast()
+}
+
+// checkDeadlock: when every person with work left waits for a tool that
+// somebody holds, nobody can ever put a tool back. Call with mu held.
+func (w *workshop) checkDeadlock() {
+	if w.blocked() < w.active() {
+		return
+	}
+	var who []string
+	for p := range w.waiting {
+		who = append(who, p)
+	}
+	sort.Strings(who)
+	var b strings.Builder
+	for _, p := range who {
+		t := w.waiting[p]
+		fmt.Fprintf(&b, "  %s holds %s and waits for the %s, which %s holds.\n", p, orNothing(w.holds(p)), t, w.holder[t])
+	}
+	w.deadlock = b.String()
+	w.abort()
+}
+
+// blocked counts the people who wait for a tool that somebody holds. (A
+// person woken because their tool was put back is in waiting until they
+// run again; they are not blocked.) Call with mu held.
+func (w *workshop) blocked() int {
+	n := 0
+	for _, t := range w.waiting {
+		if w.holder[t] != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
+}
+
+func (w *workshop) putBack(who, name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.aborted {
+		return
+	}
+	if w.holder[name] != who {
+		w.problem("%s put back the %s, which %s did not hold (it was held by %q).", who, name, who, w.holder[name])
+		return
+	}
+	delete(w.holder, name)
+	w.events = append(w.events, who+" puts back the "+name)
+	w.broadcast()
+}
+
+func (w *workshop) do(who string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.aborted {
+		return
+	}
+	tt, ok := w.tools[who]
+	if !ok {
+		w.problem("do was called with %q, who is not one of the people.", who)
+		return
+	}
+	for _, t := range tt {
+		if w.holder[t] != who {
+			w.problem("%s did a job without holding the %s: a job needs both tools in hand.", who, t)
+			return
+		}
+	}
+	w.done[who]++
+	w.inDo++
+	w.peakDo = max(w.peakDo, w.inDo)
+	defer func() { w.inDo-- }()
+	w.broadcast()
+	if w.doGate {
+		deadline := time.Now().Add(bound)
+		for !w.aborted && w.peakDo < 2 {
+			if w.wait(deadline) {
+				break
+			}
+		}
+		w.doGate = false // once shown (or not), let everyone through
+		w.broadcast()
+	}
+}
+
+// run calls Work and checks that it returned, without a deadlock, with
+// every job done while holding both tools.
+func (w *workshop) run(t *testing.T) {
+	t.Helper()
+	returned := make(chan struct{})
+	go func() {
+		dl.Work(w.people(), w.jobs, w.do)
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(2 * bound):
+		w.mu.Lock()
+		var b strings.Builder
+		for who := range w.tools {
+			if h := w.holds(who); h != "" || w.waiting[who] != "" {
+				fmt.Fprintf(&b, "  %s holds %s", who, orNothing(h))
+				if t := w.waiting[who]; t != "" {
+					fmt.Fprintf(&b, " and waits for the %s", t)
+				}
+				b.WriteString(".\n")
+			}
+		}
+		w.abort()
+		w.mu.Unlock()
+		select {
+		case <-returned:
+		case <-time.After(bound):
+		}
+		t.Fatalf("Work did not return within %v. At that moment:\n%s"+
+			"Does every person put back both tools after each job?", 2*bound, b.String())
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.deadlock != "" {
+		t.Fatalf("Deadlock! Everybody with work left waits for a tool that somebody else holds:\n%s"+
+			"Nobody can put a tool back, so nobody will ever move. What happened, in order:\n%s\n"+
+			"This happens when people reach for the same tools in different orders. Make everyone\n"+
+			"take their tools in one shared order, e.g. by the tools' names.", w.deadlock, lastEvents(w.events, 12))
+	}
+	if len(w.problems) > 0 {
+		t.Fatal(w.problems[0])
+	}
+	for who := range w.tools {
+		assert.Equal(t, w.jobs, w.done[who], "%s should have done %d jobs", who, w.jobs)
+		assert.Empty(t, w.holds(who), "%s still holds a tool after Work returned", who)
+	}
+}
+
+func lastEvents(ev []string, n int) string {
+	if len(ev) > n {
+		ev = append([]string{"..."}, ev[len(ev)-n:]...)
+	}
+	return "  " + strings.Join(ev, "\n  ")
+}
+
+// TestNoGoroutineLeft: when Work returns, every person's goroutine has ended.
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	w := newWorkshop(3, map[string][2]string{
+		"Alice": {"hammer", "saw"},
+		"Bob":   {"drill", "file"},
+	})
+	w.run(t)
+	check.NoLeaks(t)
+}
+
+// TestOppositeOrders: Alice reaches for the hammer first, Bob for the saw
+// first. Both reach at the same moment, every time.
+func TestOppositeOrders(t *testing.T) {
+	check.Seal(t)
+	w := newWorkshop(3, map[string][2]string{
+		"Alice": {"hammer", "saw"},
+		"Bob":   {"saw", "hammer"},
+	})
+	w.barrier = true
+	w.run(t)
+}
+
+// TestRingOfThree: three people, three tools, each person needs the tool
+// the next one reaches for first.
+func TestRingOfThree(t *testing.T) {
+	check.Seal(t)
+	w := newWorkshop(2, map[string][2]string{
+		"Ann": {"chisel", "drill"},
+		"Ben": {"drill", "file"},
+		"Cat": {"file", "chisel"},
+	})
+	w.barrier = true
+	w.run(t)
+}
+
+// TestSameToolsSameOrder: people who reach in the same order never
+// deadlock; the fix must not break them.
+func TestSameToolsSameOrder(t *testing.T) {
+	check.Seal(t)
+	w := newWorkshop(3, map[string][2]string{
+		"Dora": {"saw", "hammer"},
+		"Eve":  {"saw", "hammer"},
+	})
+	w.barrier = true
+	w.run(t)
+}
+
+// TestWorkAtTheSameTime: people who need different tools work at the same
+// time: the fix must not make the whole workshop wait for one person.
+func TestWorkAtTheSameTime(t *testing.T) {
+	check.Seal(t)
+	w := newWorkshop(2, map[string][2]string{
+		"Alice": {"hammer", "saw"},
+		"Bob":   {"saw", "hammer"},
+		"Carol": {"drill", "file"},
+		"Dave":  {"file", "drill"},
+	})
+	w.doGate = true
+	w.run(t)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.GreaterOrEqual(t, w.peakDo, 2,
+		"Alice and Bob need the hammer and the saw, Carol and Dave the drill and the file: two jobs\n"+
+			"can happen at the same time, but there was never more than one. Do not make everybody wait\n"+
+			"for one lock around the whole job; order the tools instead.")
+}
