@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	course "github.com/go-concurrency-lab/course"
+	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 )
 
 var update = flag.Bool("update", false, "rewrite the cmp files of the scripts in testdata/script")
@@ -25,6 +26,7 @@ var update = flag.Bool("update", false, "rewrite the cmp files of the scripts in
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"grader": func() {
+			gradingRun.BecomeSubreaper() // as main does
 			code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
 			if file := os.Getenv("GRADER_TEST_PEAK_RSS"); file != "" {
 				writePeakRSS(file)

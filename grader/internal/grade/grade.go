@@ -59,6 +59,9 @@ type Plan struct {
 	// Overlay lays more files over the tree for the build, by absolute
 	// path: the contents, or nil to leave the file out (see run.Request).
 	Overlay map[string][]byte
+	// Sandbox runs each test binary in the sandbox (see run.Request); the
+	// caller checks first that it is available (run.SandboxAvailable).
+	Sandbox bool
 }
 
 // DefaultMaxMemory is the memory a test process may use before the grader
@@ -104,7 +107,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	}
 
 	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey(),
-		MaxMemory: p.MaxMemory, Overlay: p.Overlay}
+		MaxMemory: p.MaxMemory, Overlay: p.Overlay, Sandbox: p.Sandbox}
 	if req.MaxMemory == 0 {
 		req.MaxMemory = DefaultMaxMemory
 	}

@@ -37,6 +37,10 @@ type Gradebook struct {
 	// Reference holds the fingerprints of each exercise's stub and
 	// reference solution, for Similar (and for merging gradebooks).
 	Reference map[string]Prints `json:"reference,omitempty"`
+	// Sandbox says whether each student's tests ran in the sandbox; if
+	// not, NoSandbox says why.
+	Sandbox   bool   `json:"sandbox"`
+	NoSandbox string `json:"no_sandbox,omitempty"`
 }
 
 // Column is one exercise of the gradebook.
@@ -146,6 +150,10 @@ type Config struct {
 	Jobs             int
 	Timeout          time.Duration // per student; 0 for none
 	NoRace           bool
+	// Sandbox runs each student's tests in the sandbox; when false,
+	// NoSandbox says why, for the gradebook.
+	Sandbox   bool
+	NoSandbox string
 	// Progress receives a line per student as they finish.
 	Progress io.Writer
 	// Graded, when set, sees each student as soon as they are graded
@@ -155,7 +163,7 @@ type Config struct {
 
 // Run grades every checkout, Jobs at a time.
 func Run(ctx context.Context, cfg Config, dirs []string) (*Gradebook, error) {
-	gb := &Gradebook{Reference: map[string]Prints{}}
+	gb := &Gradebook{Reference: map[string]Prints{}, Sandbox: cfg.Sandbox, NoSandbox: cfg.NoSandbox}
 	for _, e := range cfg.Exercises {
 		gb.Exercises = append(gb.Exercises, Column{e.Name, e.MaxScore()})
 		gb.Reference[e.Name] = Prints{
@@ -252,7 +260,7 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 	s.Flags = cfg.Reference.tampering(abs, cfg.Exercises)
 	s.Commit = gitCommit(ctx, abs)
 
-	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs)}
+	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs), Sandbox: cfg.Sandbox}
 	refused := map[string]Grade{}
 	for _, e := range cfg.Exercises {
 		dir := filepath.Join(abs, "exercises", e.Name)

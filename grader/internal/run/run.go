@@ -46,8 +46,12 @@ type Request struct {
 	Race     bool          // build with the race detector
 	Timeout  time.Duration // -timeout: each test binary panics with a goroutine dump past it
 	Stderr   io.Writer     // receives the go command's stderr; nil discards it
-	SealKey  []byte        // handed to the test binaries for check.Seal
-	Env      []string      // added to the environment of the go command and the tests
+	SealKey  []byte        // handed to the test binaries for check.Seal, on a descriptor (see Exec)
+	// Sandbox runs each test binary in the sandbox (see SandboxAvailable),
+	// from which it can read the system and Dir, write only a private
+	// temporary folder, reach no network and see no other process.
+	Sandbox bool
+	Env     []string // added to the environment of the go command and the tests
 	// MaxMemory, when above 0, bounds the resident memory of each test
 	// process, in bytes: the watchdog kills a process that passes it.
 	MaxMemory int64
@@ -113,11 +117,16 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 		return err
 	}
 	args = append(args, modArgs...)
-	args = append(args, pkgs...)
 
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, "go")
 	cmd.Dir = req.Dir
-	cmd.Env = Env(append([]string{seal.KeyEnv + "=" + string(req.SealKey)}, req.Env...)...)
+	cmd.Env = Env(req.Env...)
+	execArgs, stopKey, err := prepareExec(cmd, req)
+	if err != nil {
+		return err
+	}
+	defer stopKey()
+	cmd.Args = append(append(append(cmd.Args, args...), execArgs...), pkgs...)
 	setProcessGroup(cmd)
 	cmd.Cancel = func() error { return killProcessGroup(cmd) }
 	cmd.WaitDelay = 5 * time.Second
@@ -185,6 +194,19 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	return err
 }
 
+// The -exec wrapper's settings (see Exec), in the environment of the go
+// command, which passes it on to the wrapper. None of them is a secret.
+const (
+	// serverFDEnv names the descriptor of the socket on which the wrapper
+	// asks the grader for the seal key. The go command passes the
+	// descriptors it inherits on to the processes it starts; the wrapper
+	// closes it before the test binary starts.
+	serverFDEnv = "GCL_SEAL_SERVER_FD"
+	// sandboxEnv, when set, runs each test binary in the sandbox, with
+	// this folder (the checkout being graded) shown read-only.
+	sandboxEnv = "GCL_SANDBOX_ROOT"
+)
+
 // needGo is the go command's complaint about a go.mod that asks for a newer
 // Go than the one running, when it may not switch toolchains
 // (GOTOOLCHAIN=local): "go: go.mod requires go >= 1.99 (running go 1.26.8; ...)".
@@ -235,7 +257,7 @@ func Env(extra ...string) []string {
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(k) {
-		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", seal.KeyEnv:
+		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", seal.KeyEnv, seal.KeyFDEnv, serverFDEnv, sandboxEnv:
 			continue
 		case "GORACE":
 			gorace = v + " " + gorace
