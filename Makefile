@@ -66,3 +66,14 @@ selftest:
 
 bench:
 	$(GO) run ./grader/internal/bench
+
+# Longer proofs, not part of `make check` (CI runs each in a job of its
+# own): mutation testing of the hidden tests, and a selftest of 20 runs
+# that must show no flake. EX=05 limits either to some exercises.
+.PHONY: mutate selftest20
+
+mutate:
+	$(GO) run ./grader selftest -mutate $(EX)
+
+selftest20:
+	$(GO) run ./grader selftest -runs 20 $(EX)

@@ -28,8 +28,9 @@
 //	  -race=false            do not look for data races; the race check then
 //	                         reports "not checked" and no exercise can pass
 //	watch      re-grade the exercise being worked on whenever one of its files
-//	           changes; moves on when it passes. Keys: h hint, n next, l list,
-//	           r re-run, q quit.
+//	           changes, passed or not; it stays on that exercise (the first not
+//	           yet passed, or the one named) until n. Keys: h hint, n next,
+//	           l list, r re-run, q quit.
 //	  -poll, -interval D     watch by polling every D instead of file events; the
 //	                         grader also switches to polling by itself when it sees a
 //	                         change that no file event announced
@@ -54,7 +55,60 @@
 //	selftest   prove the hidden tests: grade every exercise's reference solution
 //	           (must pass), its stub and its known wrong answers (must fail),
 //	           -runs N times each, alternating GOMAXPROCS between 1 and all cores;
-//	           prints a table and the number of flakes
+//	           prints a table (with each variant's mean test time; a stub or
+//	           mutant that takes over 3× its solution's time, and a second more,
+//	           to fail is marked SLOW) and the number of flakes. It also fails an
+//	           exercise whose contract table has a requirement without a test or
+//	           without a mutant, or that has no table while its README numbers
+//	           its requirements ("1. ...")
+//	  -contracts             fail every exercise that has no contract table
+//	  -mutate                mutation testing instead; see below
+//
+// # Mutation testing
+//
+// selftest -mutate [-runs N] [exercise ...] measures the hidden tests by the
+// wrong answers they let through. From each exercise's reference solution
+// (solutions/NN-slug/FILE) it generates mutants, each with one
+// concurrency mistake: a Lock/Unlock pair removed, Lock turned into
+// RLock, the unlock moved before the last write, the lock taken late or
+// the critical section split, two locks taken in the other order, a value
+// receiver (a copied lock), a deferred call dropped or made at once, two
+// defers swapped, wg.Wait removed or replaced by a sleep, wg.Add moved
+// into the goroutine, wg.Go(f) turned into go f() or f(), go f() into
+// f(), a close removed or moved earlier, a channel's capacity made 0, 1
+// or one less, a select's ctx.Done() case or another case dropped, a
+// default: added to a blocking select, ctx.Err() in a condition read as
+// nil, context.Background() passed instead of ctx, a cancel() dropped,
+// once.Do (sync.OnceFunc/OnceValue/OnceValues) removed, atomic access made
+// plain, Broadcast turned into Signal, a Signal removed, a Cond's wait
+// loop turned into an if, an edge-input guard (if n < 1, max(n, 1))
+// removed. The operators are listed in package
+// grader/internal/mutate.
+//
+// A mutant is named operator:function#ordinal, "drop-defer:Stop#1" being
+// the first place in function Stop where drop-defer applies; a name stays
+// the same from run to run as long as the solution's code does. Every
+// mutant is graded like a student's answer, with every check: all the
+// solutions in one go test invocation, then all the mutants of every
+// exercise in one more, as packages side by side (-runs N repeats both;
+// the default is 1, on all cores, then alternating GOMAXPROCS as above). A
+// mutant's time limit is ten times its solution's test time, at least
+// 10 s, at most the exercise's own limit, so that one that hangs costs
+// seconds. A mutant that does not build with the hidden tests is left out
+// and counted apart.
+//
+// The report gives per exercise: generated, no build, killed (failed in
+// every run), equivalent, survived, the solution's test time and the
+// mutants' (summed, and the slowest), then each survivor with a unified
+// diff from the solution, and the catalog's wall time. A survivor is a
+// missing test, or an equivalent mutant: one no test can tell from the
+// solution, listed in exercise.json with the reason,
+//
+//	"equivalent": [{"mutant": "split-critical:Close#1", "why": "..."}]
+//
+// An equivalent that is no longer generated, or that the tests now kill,
+// is reported. The exit code is 1 when a survivor is not listed, or when
+// a solution does not pass. (make mutate runs it over the catalog.)
 //
 // Progress (the last grade of each exercise, the hints seen) is kept in
 // .grader/progress.json at the root of the checkout; it is a memory for list,

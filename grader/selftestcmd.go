@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"runtime"
@@ -16,11 +17,16 @@ func init() {
 
 func runSelftest(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "selftest")
-	runs := fs.Int("runs", 3, "grade every variant `n` times")
+	runs := fs.Int("runs", 3, "grade every variant `n` times (default 1 with -mutate)")
+	mutateFlag := fs.Bool("mutate", false, "mutation testing: grade the concurrency mutants generated from each reference solution instead, and fail on a survivor that exercise.json does not list as equivalent")
+	contracts := fs.Bool("contracts", false, "fail on every exercise without a contract table (by default only those whose README numbers its requirements)")
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	names, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage
+	}
+	if *mutateFlag && !flagSet(fs, "runs") {
+		*runs = 1
 	}
 	if *runs < 1 {
 		return exitFor(e, usageError{"-runs must be at least 1"})
@@ -39,12 +45,33 @@ func runSelftest(ctx context.Context, e *env, args []string) int {
 		return exitFor(e, usageError{err.Error()})
 	}
 	start := time.Now()
+	if *mutateFlag {
+		res, err := selftest.Mutate(ctx, selftest.Config{
+			Root:      root,
+			Exercises: exercises,
+			Runs:      *runs,
+			// All cores first: with one run, the mutants meet the
+			// parallel schedule that students' machines have.
+			Procs:    []int{runtime.NumCPU(), 1},
+			Progress: e.stderr,
+		})
+		if err != nil {
+			return exitFor(e, err)
+		}
+		res.Print(e.stdout)
+		if !res.OK() {
+			return exitFail
+		}
+		return exitPass
+	}
 	res, err := selftest.Run(ctx, selftest.Config{
 		Root:      root,
 		Exercises: exercises,
 		Runs:      *runs,
 		Procs:     []int{1, runtime.NumCPU()},
 		Progress:  e.stderr,
+
+		RequireContracts: *contracts,
 	})
 	if err != nil {
 		return exitFor(e, err)
@@ -55,4 +82,11 @@ func runSelftest(ctx context.Context, e *env, args []string) int {
 		return exitFail
 	}
 	return exitPass
+}
+
+// flagSet reports whether the command line set the flag called name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -23,9 +23,11 @@ type Queue[T any] struct {
 	// goroutines that wait until the queue is not full, or not empty.
 }
 
-// New returns an empty queue that holds at most capacity items
-// (capacity must be at least 1).
+// New returns an empty queue that holds at most capacity items. It panics
+// if capacity is less than 1: a queue with no room would make every Put
+// wait for ever.
 func New[T any](capacity int) *Queue[T] {
+	// TODO: panic if capacity is less than 1.
 	q := &Queue[T]{capacity: capacity}
 	// TODO: make the condition variables.
 	return q

@@ -4,9 +4,8 @@ package once_test
 
 import (
 	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -22,27 +21,21 @@ type config struct{ name string }
 
 var errBroken = errors.New("config file is broken")
 
-// fakeInit is an init function that counts its calls. Its first call waits
-// until every caller of the test has arrived at Get, and a few milliseconds
-// more: a Get that does not hold the other callers back while init runs
-// lets them call init too, and the count shows it.
+// fakeInit is an init function that the test controls: it counts its calls
+// (hold.Entered) and holds each call until the test opens hold.
 type fakeInit struct {
-	callers int32 // how many goroutines will call Get
-	arrived atomic.Int32
-	calls   atomic.Int32
-	value   *config
-	err     error
+	hold  *check.Hold
+	value *config
+	err   error
+}
+
+func newInit(value *config, err error) *fakeInit {
+	return &fakeInit{hold: check.NewHold(), value: value, err: err}
 }
 
 func (f *fakeInit) init() (*config, error) {
-	f.calls.Add(1)
-	// A bounded wait: a Get that runs init only after every caller has
-	// returned must not hang the test.
-	deadline := time.Now().Add(time.Second)
-	for f.arrived.Load() < f.callers && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Microsecond)
-	}
-	time.Sleep(5 * time.Millisecond)
+	leave, _ := f.hold.Enter(nil)
+	defer leave()
 	return f.value, f.err
 }
 
@@ -51,52 +44,111 @@ type result struct {
 	err   error
 }
 
-// callAtOnce has n goroutines call l.Get at the same moment and returns
-// what each one got.
-func callAtOnce(f *fakeInit, l *once.Lazy[*config], n int) []result {
-	results := make([]result, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			f.arrived.Add(1)
+const callers = 64
+
+// bound is how long the tests wait, in real time, for code that is broken:
+// a correct Get parks or returns within microseconds.
+const bound = 5 * time.Second
+
+// whileInitRuns has callers goroutines call l.Get at once, with f's init
+// held: once the first call of init has begun and every caller is either
+// parked (waiting inside Get) or has returned, it calls during, then lets
+// init finish and returns what each caller got. It fails t when Get hangs.
+func whileInitRuns(t *testing.T, f *fakeInit, l *once.Lazy[*config], during func(gs []*check.Goroutine)) []result {
+	t.Helper()
+	defer f.hold.Open() // a failed check must not leave the callers held
+	results := make([]result, callers)
+	gs := make([]*check.Goroutine, callers)
+	// An RWMutex's Lock waits until every caller is in Get: then all of
+	// them have looked at "is it done?" before the first one can run init.
+	letWritersGo := check.LocksOf(l).StallWriters()
+	for i := range gs {
+		gs[i] = check.Go(func() {
 			v, err := l.Get()
 			results[i] = result{v, err}
 		})
 	}
-	close(start)
-	wg.Wait()
+	check.WaitParked(bound, gs...)
+	letWritersGo()
+	if !f.hold.WaitEntered(1, bound) {
+		f.hold.Open()
+		t.Fatalf("64 goroutines called Get, and none of them called init within %v.\n"+
+			"The first call of Get must call init.\n%s", bound, check.TimeMarker)
+	}
+	// Every caller has now either returned, or is parked: waiting for a
+	// lock, for a channel, for sync.Once, or inside init (held here).
+	require.True(t, check.WaitParked(bound, gs...), "the callers of Get neither returned nor waited")
+	during(gs)
+	f.hold.Open()
+	if !check.WaitEnded(bound, gs...) {
+		t.Fatalf("Once init had returned, some calls of Get still did not return: they wait for something\n"+
+			"that never happens. A caller that waits for init must be woken when it returns\n"+
+			"(sync.Once and sync.OnceValues do that for you).\n%s", check.TimeMarker)
+	}
 	return results
 }
 
-const callers = 64
+// TestNewDoesNotCallInit: New calls init neither itself nor in a goroutine
+// of its own; the first call of Get does.
+func TestNewDoesNotCallInit(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, "New must not call init, and must not start a goroutine that does.", func(t *testing.T) {
+		f := newInit(&config{"dev"}, nil)
+		f.hold.Open()
+		l := once.New(f.init)
+		synctest.Wait() // a goroutine that New started has run as far as it can
+		require.Zero(t, f.hold.Entered(),
+			"New called init (or started a goroutine that did). The value must be computed lazily,\n"+
+				"by the first call of Get, not before: a program may never need it, and init may be expensive.")
+		v, err := l.Get()
+		require.NoError(t, err)
+		require.Same(t, f.value, v, "Get must return the value that init returned")
+		require.Equal(t, 1, f.hold.Entered(), "the first call of Get must call init, once")
+	})
+}
 
-// TestInitRunsOnce: 64 goroutines call Get at the same time; init runs once.
+// TestInitRunsOnce: 64 goroutines call Get while init runs; init runs once.
 func TestInitRunsOnce(t *testing.T) {
 	check.Seal(t)
-	f := &fakeInit{callers: callers, value: &config{"prod"}}
+	f := newInit(&config{"prod"}, nil)
 	l := once.New(f.init)
-	callAtOnce(f, l, callers)
-	require.Equal(t, int32(1), f.calls.Load(),
-		"64 goroutines called Get at the same time, and init ran %d times instead of once.\n"+
-			"Checking a flag (\"if not done yet, call init\") is not enough: all of them see \"not done\"\n"+
-			"while the first call of init is still running. sync.Once (or sync.OnceValues) makes one\n"+
-			"caller run init and the others wait until it has returned.", f.calls.Load())
+	whileInitRuns(t, f, l, func([]*check.Goroutine) {
+		require.Equal(t, 1, f.hold.Entered(),
+			"64 goroutines called Get at the same time, and %d of them called init while the first call\n"+
+				"was still running: init must run once. Checking a flag (\"if not done yet, call init\") is\n"+
+				"not enough: every caller sees \"not done\" until init has returned. sync.Once (or\n"+
+				"sync.OnceValues) makes one caller run init and the others wait until it has returned.",
+			f.hold.Entered())
+	})
+	require.Equal(t, 1, f.hold.Entered(),
+		"64 goroutines called Get at the same time, and init ran %d times: the first time, and again\n"+
+			"after it had returned. A caller that found init not done yet, and then waited for a lock, must\n"+
+			"look again once it has the lock: meanwhile another caller may have run init.", f.hold.Entered())
 	for range 3 {
 		_, _ = l.Get()
 	}
-	assert.Equal(t, int32(1), f.calls.Load(), "calls of Get after the first must not run init again")
+	assert.Equal(t, 1, f.hold.Entered(), "calls of Get after init has returned must not call init again")
 }
 
-// TestEveryCallerGetsTheValue: callers that arrive while init is running
-// wait for it, and all of them get the value it returned.
-func TestEveryCallerGetsTheValue(t *testing.T) {
+// TestCallersWaitForInit: a caller that arrives while init is running
+// waits for it, and every caller gets the value it returned.
+func TestCallersWaitForInit(t *testing.T) {
 	check.Seal(t)
 	want := &config{"prod"}
-	f := &fakeInit{callers: callers, value: want}
+	f := newInit(want, nil)
 	l := once.New(f.init)
-	results := callAtOnce(f, l, callers)
+	results := whileInitRuns(t, f, l, func(gs []*check.Goroutine) {
+		returned := 0
+		for _, g := range gs {
+			if g.Ended() {
+				returned++
+			}
+		}
+		require.Zero(t, returned,
+			"While init was still running, %d of the 64 calls of Get returned without waiting for it.\n"+
+				"They cannot have its value yet: a caller that arrives while init runs must wait until it\n"+
+				"has returned (sync.Once's Do waits; a flag checked with CompareAndSwap does not).", returned)
+	})
 	wrong := 0
 	for _, r := range results {
 		if r.value != want || r.err != nil {
@@ -105,30 +157,29 @@ func TestEveryCallerGetsTheValue(t *testing.T) {
 	}
 	assert.Zero(t, wrong,
 		"%d of the 64 goroutines that called Get at the same time did not get the value init returned\n"+
-			"(they got nil, or an error). A caller that arrives while init is still running must wait for it\n"+
-			"and then return its result, not return at once. And every caller must get that result:\n"+
-			"a result kept in a local variable of the first caller reaches no one else.", wrong)
+			"(they got nil, or an error). Every caller must get that result: a result kept in a local\n"+
+			"variable of the caller that ran init reaches no one else; keep it in the Lazy.", wrong)
 	v, err := l.Get()
 	assert.Same(t, want, v, "a later call of Get must return the value that init returned")
 	assert.NoError(t, err)
 }
 
-// TestLazy: New does not run init; the first Get does, and later calls
-// reuse its value.
-func TestLazy(t *testing.T) {
+// TestZeroValueIsAResult: an init that returns the zero value (a nil
+// pointer, no error) has run: later calls return it and do not call init.
+func TestZeroValueIsAResult(t *testing.T) {
 	check.Seal(t)
-	want := &config{"dev"}
-	f := &fakeInit{callers: 1, value: want}
-	f.arrived.Store(1)
+	f := newInit(nil, nil)
+	f.hold.Open()
 	l := once.New(f.init)
-	require.Zero(t, f.calls.Load(),
-		"New called init. The value must be computed lazily: on the first call of Get, not before\n"+
-			"(a program may never need it, and init may be expensive).")
 	for i := range 3 {
 		v, err := l.Get()
 		require.NoError(t, err)
-		require.Same(t, want, v, "Get must return the value that init returned")
-		require.Equal(t, int32(1), f.calls.Load(), "after %d calls of Get, init must have run exactly once", i+1)
+		require.Nil(t, v, "init returned nil, so Get must return nil")
+		require.Equal(t, 1, f.hold.Entered(),
+			"init returned the zero value (nil) with no error, and after %d calls of Get it had run %d times.\n"+
+				"A zero value is a result like any other: do not use \"the value is still zero\" to mean\n"+
+				"\"init has not run yet\". sync.Once knows whether it ran, whatever init returned.",
+			i+1, f.hold.Entered())
 	}
 }
 
@@ -136,9 +187,9 @@ func TestLazy(t *testing.T) {
 // caller, then and later, gets its error.
 func TestErrorIsTheResultToo(t *testing.T) {
 	check.Seal(t)
-	f := &fakeInit{callers: callers, err: errBroken}
+	f := newInit(nil, errBroken)
 	l := once.New(f.init)
-	results := callAtOnce(f, l, callers)
+	results := whileInitRuns(t, f, l, func([]*check.Goroutine) {})
 	wrong := 0
 	for _, r := range results {
 		if !errors.Is(r.err, errBroken) {
@@ -152,8 +203,8 @@ func TestErrorIsTheResultToo(t *testing.T) {
 		_, err := l.Get()
 		assert.ErrorIs(t, err, errBroken, "a later call of Get must return the error init returned")
 	}
-	assert.Equal(t, int32(1), f.calls.Load(),
+	assert.Equal(t, 1, f.hold.Entered(),
 		"init failed, and it ran %d times instead of once. This exercise remembers the error: init runs\n"+
 			"once whether it fails or not, and is not retried (that is what sync.OnceValues does). A flag\n"+
-			"set only when init succeeds makes every later Get call init again.", f.calls.Load())
+			"set only when init succeeds makes every later Get call init again.", f.hold.Entered())
 }

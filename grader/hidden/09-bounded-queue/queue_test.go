@@ -3,19 +3,15 @@
 package boundedqueue_test
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
-
 	bq "github.com/go-concurrency-lab/course/exercises/09-bounded-queue"
 	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The tests run in synctest bubbles. synctest.Wait returns once every other
@@ -23,28 +19,10 @@ import (
 // sync.Cond.Wait is: so "Put is still waiting" is a fact the test can
 // observe, not a guess about timing.
 
-// inBubble runs f in a synctest bubble. A wrong answer can leave goroutines
-// waiting for ever; synctest then panics ("deadlock"), and inBubble turns
-// that into a failure that names where they wait.
-func inBubble(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		if !strings.Contains(fmt.Sprint(r), "deadlock") {
-			panic(r)
-		}
-		t.Errorf("the test ended with goroutines still waiting in Put or Get, with nothing left that could wake them\n" +
-			"(or the test itself waited for ever). Whenever something changes that a waiting goroutine is waiting for\n" +
-			"(an item arrives, a place frees up, the queue closes), wake it: Signal for one, Broadcast for all.")
-		// The bubble's own goroutine stays behind after such a panic;
-		// name only the others.
-		check.NoLeaks(t, goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
-	}()
-	synctest.Test(t, f)
-}
+// stuck is the advice when a test ends with goroutines left waiting.
+const stuck = "the test ended with goroutines still waiting in Put or Get, with nothing left that could wake them\n" +
+	"(or the test itself waited for ever). Whenever something changes that a waiting goroutine is waiting for\n" +
+	"(an item arrives, a place frees up, the queue closes), wake it: Signal for one, Broadcast for all."
 
 type result struct {
 	v   int
@@ -101,14 +79,16 @@ func mustGet(t *testing.T, q *bq.Queue[int], want int) {
 // TestFirstInFirstOut: items come out in the order they went in.
 func TestFirstInFirstOut(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
+		// 0 is an item like any other: the queue holds values, and the
+		// zero value is one of them.
 		q := bq.New[int](3)
-		for i := 1; i <= 3; i++ {
+		for i := range 3 {
 			mustPut(t, q, i)
 		}
-		mustGet(t, q, 1)
-		mustPut(t, q, 4)
-		for i := 2; i <= 4; i++ {
+		mustGet(t, q, 0)
+		mustPut(t, q, 3)
+		for i := 1; i <= 3; i++ {
 			mustGet(t, q, i)
 		}
 	})
@@ -117,7 +97,7 @@ func TestFirstInFirstOut(t *testing.T) {
 // TestPutWaitsWhileFull: Put on a full queue waits until a Get makes room.
 func TestPutWaitsWhileFull(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		q := bq.New[int](2)
 		mustPut(t, q, 1)
 		mustPut(t, q, 2)
@@ -141,7 +121,7 @@ func TestPutWaitsWhileFull(t *testing.T) {
 // item.
 func TestGetWaitsWhileEmpty(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		q := bq.New[int](2)
 		g := goGet(q)
 		synctest.Wait()
@@ -163,7 +143,7 @@ func TestGetWaitsWhileEmpty(t *testing.T) {
 // it, the other goes on waiting.
 func TestOneItemForOneGetter(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		q := bq.New[int](2)
 		g1, g2 := goGet(q), goGet(q)
 		synctest.Wait()
@@ -195,7 +175,7 @@ func TestOneItemForOneGetter(t *testing.T) {
 // they all return ErrClosed.
 func TestCloseWakesEveryone(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		empty := bq.New[int](1)
 		full := bq.New[int](1)
 		mustPut(t, full, 0)
@@ -242,7 +222,7 @@ func TestCloseWakesEveryone(t *testing.T) {
 // left and then ErrClosed, and a second Close is harmless.
 func TestGetDrainsAfterClose(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		q := bq.New[int](3)
 		mustPut(t, q, 1)
 		mustPut(t, q, 2)
@@ -259,15 +239,45 @@ func TestGetDrainsAfterClose(t *testing.T) {
 			_, err := q.Get()
 			require.ErrorIs(t, err, bq.ErrClosed, "Get on a closed, empty queue must return ErrClosed at once")
 		}
-		assert.NotPanics(t, q.Close, "closing a closed queue must do nothing (and not panic)")
 	})
+}
+
+// TestCloseTwice: closing a closed queue does nothing: no panic, and the
+// queue stays closed.
+func TestCloseTwice(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, stuck, func(t *testing.T) {
+		q := bq.New[int](2)
+		mustPut(t, q, 5)
+		q.Close()
+		require.NotPanics(t, q.Close, "closing a closed queue must do nothing (and not panic)")
+		assert.ErrorIs(t, q.Put(6), bq.ErrClosed,
+			"the queue was closed twice, and then Put added an item. Closing a closed queue must do nothing:\n"+
+				"the queue stays closed (set closed = true; do not flip it).")
+		v, err := q.Get()
+		assert.NoError(t, err, "after two Closes, Get must still return the item left")
+		assert.Equal(t, 5, v, "after two Closes, Get must still return the item left")
+		_, err = q.Get()
+		assert.ErrorIs(t, err, bq.ErrClosed, "after two Closes, Get on the empty queue must return ErrClosed")
+	})
+}
+
+// TestNewPanicsBelowOne: a queue must have room for at least one item.
+func TestNewPanicsBelowOne(t *testing.T) {
+	check.Seal(t)
+	for _, c := range []int{0, -1} {
+		assert.Panics(t, func() { bq.New[int](c) },
+			"New(%d) returned a queue. A queue with no room would make every Put wait for ever: New must panic\n"+
+				"when capacity is less than 1 (the README says so), so that the mistake shows at once.", c)
+	}
+	assert.NotPanics(t, func() { bq.New[int](1) }, "New(1) is a queue of one place: it must not panic")
 }
 
 // TestManyProducersAndConsumers: 4 producers and 3 consumers share a queue
 // of capacity 2; every item is received exactly once.
 func TestManyProducersAndConsumers(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		const producers, each = 4, 50
 		q := bq.New[int](2)
 		var mu sync.Mutex
@@ -313,4 +323,164 @@ func TestManyProducersAndConsumers(t *testing.T) {
 				"not exactly once (lost, or twice).", bad)
 		assert.Len(t, seen, producers*each, "the consumers received items that no producer put")
 	})
+}
+
+// The lost wake-up tests below need two calls of the test goroutine to
+// happen before a goroutine that the first call woke gets to run. With one
+// P (check.OneProc), a goroutine that Signal makes ready waits for the
+// running goroutine to block, and the test goroutine does not block between
+// the two calls: so the interleaving is the same on every run, whatever
+// GOMAXPROCS the grader gave the test binary. Each scenario still runs a few
+// rounds (a bubble each), so that even a preemption in the middle of one
+// (sysmon preempts after 10ms of running; these calls take microseconds)
+// cannot hide the mistake.
+const rounds = 5
+
+// TestEveryPutWakesAGet: two Gets wait, two items arrive back to back: both
+// Gets return. Each Put must wake a waiting Get, not only the Put that
+// finds the queue empty.
+func TestEveryPutWakesAGet(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](2)
+			g1 := goGet(q)
+			synctest.Wait()
+			g2 := goGet(q)
+			synctest.Wait()
+			mustPut(t, q, 1)
+			mustPut(t, q, 2) // before the Get woken by the first Put has run
+			synctest.Wait()
+			ok := g1.returned() && g2.returned()
+			require.True(t, ok,
+				"two Gets waited on an empty queue, then two items were Put, one right after the other; one Get went on\n"+
+					"waiting beside an item. That is a lost wake-up: the second Put found the queue not empty (the first Get\n"+
+					"had been woken but had not taken its item yet) and woke nobody. Every Put must wake one waiting Get\n"+
+					"(notEmpty.Signal() after each item added), not only the Put that finds the queue empty.")
+			got := []int{g1.got.v, g2.got.v}
+			slices.Sort(got)
+			assert.Equal(t, []int{1, 2}, got, "the two Gets must have returned the two items")
+		})
+	}
+}
+
+// TestEveryGetWakesAPut: two Puts wait on a full queue, two items are taken
+// back to back: both Puts return.
+func TestEveryGetWakesAPut(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](2)
+			mustPut(t, q, 1)
+			mustPut(t, q, 2)
+			p1 := goPut(q, 3)
+			synctest.Wait()
+			p2 := goPut(q, 4)
+			synctest.Wait()
+			mustGet(t, q, 1)
+			mustGet(t, q, 2) // before the Put woken by the first Get has run
+			synctest.Wait()
+			require.True(t, p1.returned() && p2.returned(),
+				"two Puts waited on a full queue, then two items were taken, one right after the other; one Put went on\n"+
+					"waiting although there was room. That is a lost wake-up: the second Get found the queue not full (the\n"+
+					"first Put had been woken but had not added its item yet) and woke nobody. Every Get must wake one\n"+
+					"waiting Put (notFull.Signal() after each item taken), not only the Get that finds the queue full.")
+			// The two Puts were woken together: either may have gone first.
+			var got []int
+			for range 2 {
+				v, err := q.Get()
+				require.NoError(t, err)
+				got = append(got, v)
+			}
+			slices.Sort(got)
+			assert.Equal(t, []int{3, 4}, got, "the two Puts' items must come out")
+		})
+	}
+}
+
+// wrongKind is the advice when a waiter was left asleep although it could
+// go on.
+const wrongKind = "a goroutine was left waiting although it could go on (a Put with room, or a Get with an item), and\n" +
+	"nothing was left to wake it: a lost wake-up. With one sync.Cond for both kinds of waiter, Signal wakes the\n" +
+	"goroutine that has waited longest, whatever it waits for: here a Get woke the other Get (or a Put the\n" +
+	"other Put), which went back to sleep, and the one that could go on slept on. Use two conditions on the\n" +
+	"same mutex, notFull for Put and notEmpty for Get, and Signal the one that the change is about."
+
+// TestWakesTheRightKind: Gets and Puts wait at the same time; each change
+// must wake a goroutine that waits for that change. Capacity 1: a Get
+// waits, a second Get waits, an item arrives (the first Get is woken), and
+// the test's own Put finds the queue still full and waits. The first Get
+// then takes its item and must wake the waiting Put, not the second Get.
+// The mirror image with Puts follows.
+func TestWakesTheRightKind(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		check.InBubble(t, wrongKind, func(t *testing.T) {
+			q := bq.New[int](1)
+			g1 := goGet(q)
+			synctest.Wait()
+			g2 := goGet(q)
+			synctest.Wait()
+			mustPut(t, q, 1)
+			mustPut(t, q, 2) // waits: the woken Get has not taken 1 yet
+			synctest.Wait()
+			require.True(t, g1.returned() && g2.returned(), "two Gets waited and two items were Put: both Gets must return")
+		})
+		if t.Failed() {
+			return
+		}
+		check.InBubble(t, wrongKind, func(t *testing.T) {
+			q := bq.New[int](1)
+			mustPut(t, q, 1)
+			p1 := goPut(q, 2)
+			synctest.Wait()
+			p2 := goPut(q, 3)
+			synctest.Wait()
+			mustGet(t, q, 1)
+			v, err := q.Get() // waits: the woken Put has not added 2 yet
+			require.NoError(t, err)
+			synctest.Wait()
+			require.True(t, p1.returned() && p2.returned(), "two Puts waited and two items were taken: both Puts must return")
+			w, err := q.Get()
+			require.NoError(t, err)
+			got := []int{v, w}
+			slices.Sort(got)
+			assert.Equal(t, []int{2, 3}, got, "the two Puts' items must come out")
+		})
+	}
+}
+
+// TestCallsTogether: Put, Get and Close called at the same moment from
+// different goroutines, with nothing ordering them. Under the race
+// detector, a method that reads or writes the queue's fields without
+// holding the mutex is reported on every run: the accesses are not ordered
+// by any synchronisation, whichever runs first.
+func TestCallsTogether(t *testing.T) {
+	check.Seal(t)
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		q := bq.New[int](4)
+		mustPut(t, q, 1)
+		mustPut(t, q, 2)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() { <-start; _ = q.Put(10 + i) })
+			wg.Go(func() { <-start; _, _ = q.Get() })
+		}
+		close(start)
+		q.Close()
+		wg.Wait()
+		var left []int
+		for {
+			v, err := q.Get()
+			if err != nil {
+				break
+			}
+			left = append(left, v)
+		}
+		assert.LessOrEqual(t, len(left), 4, "items came out of the closed queue that were never Put: %v", left)
+	}
 }

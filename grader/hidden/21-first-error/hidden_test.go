@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -49,6 +48,7 @@ type stopper struct {
 	sawAt    time.Duration
 	saw      bool
 	err      error
+	deadline time.Time // the deadline of the context the task got, if any
 	returned bool
 }
 
@@ -58,6 +58,9 @@ func (s *stopper) task(ctx context.Context) error {
 		s.returned = true
 		s.mu.Unlock()
 	}()
+	s.mu.Lock()
+	s.deadline, _ = ctx.Deadline()
+	s.mu.Unlock()
 	select {
 	case <-ctx.Done():
 		s.mu.Lock()
@@ -76,6 +79,10 @@ func (s *stopper) seen() (time.Duration, bool, error) {
 	return s.sawAt, s.saw, s.err
 }
 
+// advice is what a test that ends in a deadlock tells the student.
+const advice = "Does Run wait for something that never comes: more results than there are tasks, or a goroutine\n" +
+	"that is never started? Or does a task wait for a cancel that Run never makes?"
+
 // run calls Run in a goroutine and waits for it at most twice `never`, so
 // that a Run that does not return fails the test instead of hanging it. It
 // returns Run's error and when Run returned.
@@ -93,6 +100,9 @@ func run(t *testing.T, ctx context.Context, tasks ...firsterror.Task) (error, ti
 	}()
 	select {
 	case r := <-done:
+		// Run promises that every task has returned: none of its
+		// goroutines may still be there, not even one that is about to end.
+		check.Settled(t, "Run returned")
 		return r.err, r.at
 	case <-time.After(2 * never):
 		t.Fatalf("Run did not return, although every task had returned long before. Does it wait for more\n" +
@@ -105,7 +115,7 @@ func run(t *testing.T, ctx context.Context, tasks ...firsterror.Task) (error, ti
 // with no error Run returns nil.
 func TestRunsTasksAtTheSameTime(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		err, _ := run(t, context.Background())
 		require.NoError(t, err, "Run with no tasks must return nil")
 
@@ -153,7 +163,7 @@ func TestRunsTasksAtTheSameTime(t *testing.T) {
 // of the other tasks at 1s; Run returns that error, at 1s.
 func TestFirstErrorCancelsTheRest(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		errFirst := errors.New("task 0 failed at 1s")
 		errLater := errors.New("task 1 failed at 2s")
 		c := newClock()
@@ -193,7 +203,7 @@ func TestFirstErrorCancelsTheRest(t *testing.T) {
 // keeps Run waiting until it has returned.
 func TestWaitsForEveryTask(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		errFirst := errors.New("task 0 failed at 1s")
 		s := &stopper{clock: newClock(), cleanup: 500 * time.Millisecond}
 		err, took := run(t, context.Background(), failAt(time.Second, errFirst), s.task)
@@ -213,7 +223,7 @@ func TestWaitsForEveryTask(t *testing.T) {
 // returns the error they return.
 func TestCallerCancels(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		c := newClock()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -236,14 +246,24 @@ func TestCallerCancels(t *testing.T) {
 // of their errors, never the cancellation.
 func TestManyErrorsAtOnce(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		const n = 40
 		errs := make([]error, n)
 		var tasks []firsterror.Task
 		c := newClock()
+		// One close wakes every failing task at 1s: nothing orders them
+		// after that, so two that keep "the first error" without
+		// synchronisation are a data race the race detector sees, every
+		// run. (Woken by separate timers, they can be ordered by the
+		// bubble's clock, and the race goes unseen.)
+		gate := make(chan struct{})
+		time.AfterFunc(time.Second, func() { close(gate) })
 		for i := range errs {
 			errs[i] = fmt.Errorf("task %d failed", i)
-			tasks = append(tasks, failAt(time.Second, errs[i]))
+			tasks = append(tasks, func(context.Context) error {
+				<-gate
+				return errs[i]
+			})
 			s := &stopper{clock: c}
 			tasks = append(tasks, s.task)
 		}
@@ -257,6 +277,152 @@ func TestManyErrorsAtOnce(t *testing.T) {
 			"%d tasks failed at the same moment and Run returned %q, which is none of their errors.\n"+
 				"Return the error of the first task that failed (any of them here), not a later context.Canceled.", n, err)
 		assert.Equal(t, time.Second, took, "every task stops at 1s, so Run should return at 1s")
+	})
+}
+
+// okAt is a task that succeeds after d.
+func okAt(d time.Duration) firsterror.Task {
+	return func(ctx context.Context) error {
+		time.Sleep(d)
+		return nil
+	}
+}
+
+// TestSuccessCancelsNothing: a task that succeeds at 1s cancels nothing;
+// the first error, at 2s, cancels the rest, and Run returns it.
+func TestSuccessCancelsNothing(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		errLate := errors.New("task 2 failed at 2s")
+		s := &stopper{clock: newClock()}
+		err, took := run(t, context.Background(), okAt(time.Second), s.task, failAt(2*time.Second, errLate))
+		at, saw, _ := s.seen()
+		require.True(t, saw, "task 2 failed at 2s, but task 1 never saw its context cancelled")
+		require.Equal(t, 2*time.Second, at,
+			"task 0 returned nil at 1s and task 2 failed at 2s, yet task 1's context was cancelled at %v.\n"+
+				"Only an error cancels the others: a task that succeeds must leave them alone (cancel only when\n"+
+				"err != nil).", at)
+		require.ErrorIs(t, err, errLate,
+			"task 0 succeeded at 1s, and task 2 failed at 2s: the first error is task 2's, and Run must return it.\n"+
+				"Got: %v. A nil from a task that succeeds is not an error: do not let it take the place of the first error.", err)
+		assert.Equal(t, 2*time.Second, took, "every task has returned at 2s, so Run should return at 2s")
+	})
+}
+
+// ownError is the error a task returns when its context ends: its own,
+// which wraps the context's error.
+func ownError(i int, ctx context.Context) error {
+	return fmt.Errorf("task %d stopped: %w", i, ctx.Err())
+}
+
+// isOneOf reports whether err is one of errs.
+func isOneOf(err error, errs []error) bool {
+	for _, e := range errs {
+		if err != nil && err == e {
+			return true
+		}
+	}
+	return false
+}
+
+// TestReturnsTheTasksOwnError: the caller cancels ctx with a cause; the
+// tasks return errors of their own, and Run returns one of those, not the
+// cause nor ctx.Err().
+func TestReturnsTheTasksOwnError(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		cause := errors.New("the caller gave up")
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		time.AfterFunc(time.Second, func() { cancel(cause) })
+		var mu sync.Mutex
+		var returned []error
+		tasks := make([]firsterror.Task, 3)
+		for i := range tasks {
+			tasks[i] = func(ctx context.Context) error {
+				<-ctx.Done()
+				err := ownError(i, ctx)
+				mu.Lock()
+				returned = append(returned, err)
+				mu.Unlock()
+				return err
+			}
+		}
+		err, _ := run(t, ctx, tasks...)
+		mu.Lock()
+		defer mu.Unlock()
+		require.True(t, isOneOf(err, returned),
+			"the caller cancelled ctx, and each task then returned an error of its own (%q ...).\n"+
+				"Run returned %q instead: it must return the error the first failing task returned, as it is,\n"+
+				"not ctx.Err() and not context.Cause(ctx).", returned[0], err)
+	})
+}
+
+// TestCallerDeadline: the caller's deadline reaches the tasks: their
+// context has it, and ends with context.DeadlineExceeded when it passes.
+func TestCallerDeadline(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		c := newClock()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		want, _ := ctx.Deadline()
+		tasks := []*stopper{{clock: c}, {clock: c}}
+		err, took := run(t, ctx, tasks[0].task, tasks[1].task)
+		for i, s := range tasks {
+			at, saw, ctxErr := s.seen()
+			require.True(t, saw,
+				"the caller's ctx had a deadline at 2s, but task %d never saw its context end. The tasks' context\n"+
+					"must be derived from the ctx Run got (context.WithCancel(ctx)).", i)
+			assert.Equal(t, 2*time.Second, at, "the caller's deadline was at 2s")
+			assert.ErrorIs(t, ctxErr, context.DeadlineExceeded,
+				"the caller's deadline passed, so the tasks' context must end with context.DeadlineExceeded, not %v:\n"+
+					"derive it from ctx (context.WithCancel(ctx)) rather than cancel it yourself when ctx ends", ctxErr)
+			s.mu.Lock()
+			assert.Equal(t, want, s.deadline, "the tasks' context must carry the caller's deadline (ctx.Deadline())")
+			s.mu.Unlock()
+		}
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "the tasks returned context.DeadlineExceeded, so Run must return it")
+		assert.Equal(t, 2*time.Second, took, "the tasks stopped at 2s, so Run should return at 2s")
+	})
+}
+
+// TestAlreadyCancelled: with ctx cancelled before Run is called, every
+// task still runs once, finds its context ended, and Run returns the error
+// one of them returned.
+func TestAlreadyCancelled(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var mu sync.Mutex
+		var returned []error
+		ran := make([]int, 3)
+		tasks := make([]firsterror.Task, len(ran))
+		for i := range tasks {
+			tasks[i] = func(ctx context.Context) error {
+				mu.Lock()
+				defer mu.Unlock()
+				ran[i]++
+				if ctx.Err() == nil {
+					return nil
+				}
+				err := ownError(i, ctx)
+				returned = append(returned, err)
+				return err
+			}
+		}
+		err, took := run(t, ctx, tasks...)
+		mu.Lock()
+		defer mu.Unlock()
+		require.Equal(t, []int{1, 1, 1}, ran,
+			"ctx was cancelled before Run was called; these are how many times each task ran. Every task must\n"+
+				"still run once (it finds its context ended and returns at once): do not skip the tasks.")
+		require.Len(t, returned, 3, "ctx was cancelled before Run was called, so every task must find its context ended")
+		require.True(t, isOneOf(err, returned),
+			"the tasks found their context cancelled and returned errors of their own; Run must return the first\n"+
+				"of them, as it is. Got: %v", err)
+		assert.Zero(t, took, "every task returns at once, so Run should return at once")
 	})
 }
 

@@ -29,6 +29,9 @@ type Config struct {
 	// Procs[i % len(Procs)], so the tests are proved on one core and many.
 	Procs    []int
 	Progress io.Writer // one line per run; nil for none
+	// RequireContracts makes a missing contract table a failure for every
+	// exercise, not only for those whose README numbers its requirements.
+	RequireContracts bool
 }
 
 // Variant is one version of an exercise's code that selftest grades.
@@ -36,15 +39,36 @@ type Variant struct {
 	Exercise string
 	Name     string // "solution", "stub" or "mutant:NAME"
 	WantPass bool
-	Matched  int      // runs whose outcome was the wanted one
-	Runs     int      // runs graded
-	Scores   []int    // the score of each run
-	Max      int      // the exercise's maximum score
-	Wrong    []string // what a run that went the wrong way reported
-	Problem  string   // a variant that could not even be set up
+	Matched  int       // runs whose outcome was the wanted one
+	Runs     int       // runs graded
+	Scores   []int     // the score of each run
+	Max      int       // the exercise's maximum score
+	Wrong    []string  // what a run that went the wrong way reported
+	Problem  string    // a variant that could not even be set up
+	Seconds  []float64 // the wall time of the variant's test binary, per run
+	// Slow is set on a stub or mutant that takes more than SlowFactor
+	// times its solution's mean time (and a second more) to fail: a wrong
+	// answer should fail about as fast as the right one passes.
+	Slow     bool
 	dir      string
 	ex       *catalog.Exercise
 	statuses map[verdict.Status]int
+}
+
+// SlowFactor is how many times its solution's time a wrong answer may take
+// to fail before selftest flags it as slow.
+const SlowFactor = 3
+
+// Mean is the mean wall time of the variant's test binary, in seconds.
+func (v *Variant) Mean() float64 {
+	if len(v.Seconds) == 0 {
+		return 0
+	}
+	total := 0.0
+	for _, s := range v.Seconds {
+		total += s
+	}
+	return total / float64(len(v.Seconds))
 }
 
 // Flakes counts the runs that went the wrong way.
@@ -85,6 +109,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		if problems := Contract(cfg.Root, e, cfg.RequireContracts); len(problems) > 0 {
+			vs = append(vs, &Variant{Exercise: e.Name, Name: "contract", Problem: strings.Join(problems, "; ")})
+		}
 		for _, v := range vs {
 			res.Variants = append(res.Variants, v)
 			if v.Problem == "" {
@@ -112,6 +139,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			v := byDir[filepath.Base(targets[j].Dir)]
 			v.Runs++
 			v.Scores = append(v.Scores, r.Score)
+			v.Seconds = append(v.Seconds, r.Seconds)
 			v.Max = r.MaxScore
 			if (r.Status == verdict.Pass) == v.WantPass {
 				v.Matched++
@@ -125,7 +153,56 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				i+1, cfg.Runs, procs, len(targets), bad, time.Since(start).Round(100*time.Millisecond))
 		}
 	}
+	markSlow(res.Variants)
 	return res, nil
+}
+
+// markSlow flags the wrong answers that take much longer to fail than
+// their solution takes to pass.
+func markSlow(vs []*Variant) {
+	solution := map[string]float64{}
+	for _, v := range vs {
+		if v.Name == "solution" && len(v.Seconds) > 0 {
+			solution[v.Exercise] = v.Mean()
+		}
+	}
+	for _, v := range vs {
+		sol, ok := solution[v.Exercise]
+		if m := v.Mean(); ok && !v.WantPass && len(v.Seconds) > 0 && m > SlowFactor*sol && m > sol+1 {
+			v.Slow = true
+		}
+	}
+}
+
+// numbered finds a README's numbered list: "1. ..." at the start of a line.
+var numbered = regexp.MustCompile(`(?m)^\s{0,3}1[.)]\s`)
+
+// Contract checks an exercise's contract table: every requirement has a
+// test and a mutant. A missing table is a problem when required, or when
+// the exercise's README numbers its requirements (a list "1. ...") so
+// that the table has something to follow; exercises whose READMEs are not
+// numbered yet are let through, which keeps the catalog's selftest green
+// while the tables are being written.
+func Contract(root string, e *catalog.Exercise, required bool) []string {
+	var problems []string
+	if len(e.Contract) == 0 {
+		readme, _ := os.ReadFile(filepath.Join(root, "exercises", e.Name, "README.md"))
+		switch {
+		case required:
+			problems = append(problems, "exercise.json has no contract table")
+		case numbered.Match(readme):
+			problems = append(problems, "exercise.json has no contract table, and the README numbers its requirements")
+		}
+	}
+	for _, r := range e.Contract {
+		if len(r.Tests) == 0 {
+			problems = append(problems, fmt.Sprintf("requirement %s has no test", r.ID))
+		}
+		if len(r.Mutants) == 0 {
+			problems = append(problems, fmt.Sprintf("requirement %s has no mutant", r.ID))
+		}
+	}
+	return problems
 }
 
 // summary says in one line how a result came out.
@@ -265,8 +342,8 @@ func modulePathOf(mod []byte) string {
 // Print writes the table of variants and the flake count.
 func (r *Result) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "exercise\tvariant\twant\tas wanted\tscores")
-	flakes, problems := 0, 0
+	fmt.Fprintln(tw, "exercise\tvariant\twant\tas wanted\tscores\tmean s")
+	flakes, problems, slow := 0, 0, 0
 	for _, v := range r.Variants {
 		want := "fail"
 		if v.WantPass {
@@ -281,8 +358,12 @@ func (r *Result) Print(w io.Writer) {
 		if v.Flakes() > 0 {
 			mark = "  <-- WRONG"
 		}
+		if v.Slow {
+			mark += fmt.Sprintf("  <-- SLOW: over %d× the solution's time to fail", SlowFactor)
+			slow++
+		}
 		flakes += v.Flakes()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s%s\n", v.Exercise, v.Name, want, v.Matched, v.Runs, scoreRange(v), mark)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%.2f%s\n", v.Exercise, v.Name, want, v.Matched, v.Runs, scoreRange(v), v.Mean(), mark)
 	}
 	tw.Flush()
 	for _, v := range r.Variants {
@@ -298,7 +379,7 @@ func (r *Result) Print(w io.Writer) {
 	for _, d := range r.Elapsed {
 		total += d
 	}
-	fmt.Fprintf(w, "%d variants × %d runs: %d flakes, %d problems", len(r.Variants), r.Runs, flakes, problems)
+	fmt.Fprintf(w, "%d variants × %d runs: %d flakes, %d problems, %d slow to fail", len(r.Variants), r.Runs, flakes, problems, slow)
 	if len(r.Elapsed) > 0 {
 		fmt.Fprintf(w, "; mean run %v", (total / time.Duration(len(r.Elapsed))).Round(100*time.Millisecond))
 	}

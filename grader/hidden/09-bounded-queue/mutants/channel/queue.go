@@ -21,6 +21,9 @@ type Queue[T any] struct {
 }
 
 func New[T any](capacity int) *Queue[T] {
+	if capacity < 1 {
+		panic("boundedqueue: capacity must be at least 1")
+	}
 	return &Queue[T]{items: make(chan T, capacity), done: make(chan struct{})}
 }
 

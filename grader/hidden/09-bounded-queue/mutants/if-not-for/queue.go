@@ -23,6 +23,9 @@ type Queue[T any] struct {
 }
 
 func New[T any](capacity int) *Queue[T] {
+	if capacity < 1 {
+		panic("boundedqueue: capacity must be at least 1")
+	}
 	q := &Queue[T]{capacity: capacity}
 	q.changed = sync.NewCond(&q.mu)
 	return q

@@ -25,9 +25,13 @@ type Queue[T any] struct {
 	closed   bool
 }
 
-// New returns an empty queue that holds at most capacity items
-// (capacity must be at least 1).
+// New returns an empty queue that holds at most capacity items. It panics
+// if capacity is less than 1: a queue with no room would make every Put
+// wait for ever.
 func New[T any](capacity int) *Queue[T] {
+	if capacity < 1 {
+		panic("boundedqueue: capacity must be at least 1")
+	}
 	q := &Queue[T]{capacity: capacity}
 	q.notFull = sync.NewCond(&q.mu)
 	q.notEmpty = sync.NewCond(&q.mu)

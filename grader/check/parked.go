@@ -1,0 +1,155 @@
+package check
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-concurrency-lab/course/grader/internal/traceback"
+)
+
+// A Goroutine is one goroutine that a test started with Go, so that the
+// test can ask what it is doing: running, parked (waiting on a lock, a
+// channel, a WaitGroup, a Cond ...) or ended.
+//
+// With it a test tells "this call is stuck on something" from "this call is
+// slow" without a timeout: a Get that waits for another key's load, a Get
+// that waits for an init to finish, a method that finds the mutex locked.
+// The runtime parks a goroutine that waits for another one; a goroutine
+// that only computes is never parked.
+//
+// Do not use it inside a synctest bubble: WaitParked sleeps in real time
+// while goroutines block on mutexes, which stops a bubble's clock.
+type Goroutine struct {
+	id   int
+	done chan struct{}
+}
+
+// Go runs f in a new goroutine that the test can watch.
+func Go(f func()) *Goroutine {
+	g := &Goroutine{done: make(chan struct{})}
+	ids := make(chan int, 1)
+	go func() {
+		defer close(g.done)
+		ids <- goroutineID()
+		f()
+	}()
+	g.id = <-ids
+	return g
+}
+
+// Done is closed when the goroutine's function has returned.
+func (g *Goroutine) Done() <-chan struct{} { return g.done }
+
+// Ended reports whether the goroutine's function has returned.
+func (g *Goroutine) Ended() bool {
+	select {
+	case <-g.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// State returns what the goroutine does now, as the runtime says it:
+// "running", "runnable", or what it waits for ("sync.Mutex.Lock",
+// "chan receive" ...); "" once it has ended.
+func (g *Goroutine) State() string {
+	return states(allStacks())[g.id]
+}
+
+// WaitParked waits until every goroutine of gs has ended or is parked, for
+// at most d of real time (a bound for broken code, not a timing: a
+// goroutine that waits for another is parked within microseconds), and
+// reports whether they all were.
+func WaitParked(d time.Duration, gs ...*Goroutine) bool {
+	deadline := time.Now().Add(d)
+	for pause := time.Microsecond; ; pause = min(2*pause, time.Millisecond) {
+		st := states(allStacks())
+		all := true
+		for _, g := range gs {
+			if g.Ended() {
+				continue
+			}
+			if s, ok := st[g.id]; ok && !Parked(s) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(pause)
+	}
+}
+
+// Parked reports whether a goroutine in state (a goroutine dump's wait
+// reason) is parked: waiting for another goroutine (a lock, a channel, a
+// WaitGroup, a Cond, a select), for I/O or for a timer, rather than
+// running, ready to run, in a system call or held up by the garbage
+// collector for a moment.
+func Parked(state string) bool {
+	state = strings.TrimSuffix(state, " (durable)")
+	switch {
+	case state == "", state == "running", state == "runnable", state == "syscall",
+		state == "preempted", state == "copystack",
+		strings.HasPrefix(state, "GC "), strings.HasPrefix(state, "garbage collection"),
+		strings.HasPrefix(state, "stopping the world"):
+		return false
+	}
+	return true
+}
+
+// states maps the id of every goroutine in dump to its state.
+func states(dump string) map[int]string {
+	out := map[int]string{}
+	for _, g := range traceback.Goroutines(dump) {
+		out[g.ID] = strings.TrimSuffix(g.State, " (durable)")
+	}
+	return out
+}
+
+// goroutineID returns the calling goroutine's number.
+func goroutineID() int {
+	s := strings.TrimPrefix(currentStack(), "goroutine ")
+	id, _, _ := strings.Cut(s, " ")
+	n, _ := strconv.Atoi(id)
+	return n
+}
+
+// WaitEnded waits until every goroutine of gs has ended, for at most d of
+// real time, and reports whether they all did. It gives up at once when
+// those still there are stuck: all parked, and still parked with nothing
+// changed a moment later. So gs must hold every goroutine that could wake
+// the others (the test's own goroutine is busy here); then code that
+// deadlocks fails in milliseconds, not after d.
+func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
+	deadline := time.Now().Add(d)
+	var quiet time.Time // since when everyone left has been parked
+	for pause := time.Microsecond; ; pause = min(2*pause, time.Millisecond) {
+		left := 0
+		for _, g := range gs {
+			if !g.Ended() {
+				left++
+			}
+		}
+		if left == 0 {
+			return true
+		}
+		now := time.Now()
+		switch {
+		case now.After(deadline):
+			return false
+		case !WaitParked(0, gs...):
+			quiet = time.Time{}
+		case quiet.IsZero():
+			quiet = now
+		case now.Sub(quiet) > 20*time.Millisecond:
+			return false
+		}
+		time.Sleep(pause)
+	}
+}

@@ -1,0 +1,76 @@
+package check
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestWaitParked(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	locked := Go(func() { mu.Lock(); mu.Unlock() })
+	ch := make(chan int)
+	receiving := Go(func() { <-ch })
+	ended := Go(func() {})
+	<-ended.Done()
+	if !WaitParked(5*time.Second, locked, receiving, ended) {
+		t.Fatalf("a goroutine waiting for a lock and one waiting on a channel must count as parked: %q, %q", locked.State(), receiving.State())
+	}
+	if s := locked.State(); s != "sync.Mutex.Lock" {
+		t.Errorf("State of a goroutine waiting for a mutex = %q, want sync.Mutex.Lock", s)
+	}
+	if s := ended.State(); s != "" {
+		t.Errorf("State of an ended goroutine = %q, want \"\"", s)
+	}
+	mu.Unlock()
+	ch <- 1
+	<-locked.Done()
+	<-receiving.Done()
+
+	stop := make(chan struct{})
+	spinning := Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	})
+	if WaitParked(20*time.Millisecond, spinning) {
+		t.Errorf("a goroutine that spins is not parked, but WaitParked said so (state %q)", spinning.State())
+	}
+	close(stop)
+	<-spinning.Done()
+}
+
+func TestParked(t *testing.T) {
+	for state, want := range map[string]bool{
+		"running": false, "runnable": false, "syscall": false, "GC assist wait": false, "": false,
+		"chan receive": true, "chan receive (durable)": true, "sync.RWMutex.RLock": true, "select": true,
+		"semacquire": true, "sync.WaitGroup.Wait": true, "sleep": true,
+	} {
+		if got := Parked(state); got != want {
+			t.Errorf("Parked(%q) = %v, want %v", state, got, want)
+		}
+	}
+}
+
+func TestWaitEnded(t *testing.T) {
+	quick := Go(func() {})
+	if !WaitEnded(5*time.Second, quick) {
+		t.Fatal("WaitEnded: a goroutine that returns at once did not end")
+	}
+	ch := make(chan int)
+	stuck := Go(func() { <-ch })
+	start := time.Now()
+	if WaitEnded(5*time.Second, stuck) {
+		t.Fatal("WaitEnded: a goroutine blocked for good counted as ended")
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("WaitEnded took %v to see a goroutine stuck; it must give up within milliseconds", took)
+	}
+	close(ch)
+	<-stuck.Done()
+}
