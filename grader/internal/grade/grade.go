@@ -216,6 +216,14 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	return out, nil
 }
 
+// NotAllowed starts the message of an exercise whose code imports or uses
+// what the exercise does not allow; ReachesIntoGrading that of code that
+// names the grading's own secrets (rules.Tampering).
+const (
+	NotAllowed         = "Your code uses what this exercise does not allow, so it was not built or run:"
+	ReachesIntoGrading = "Your code reaches into the grading itself, so it was not graded:"
+)
+
 // checkImports sets Missing for each target whose code, as the build sees
 // it (`go list` over the same overlay and module files), imports what its
 // exercise does not allow, uses a file other than plain Go, or a package
@@ -268,7 +276,7 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 		for _, v := range bad {
 			lines = append(lines, "  "+v.String())
 		}
-		inputs[i].Missing = "Your code uses what this exercise does not allow, so it was not built or run:\n" + strings.Join(lines, "\n")
+		inputs[i].Missing = NotAllowed + "\n" + strings.Join(lines, "\n")
 	}
 	return nil
 }
@@ -356,7 +364,7 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 		for _, v := range bad {
 			lines = append(lines, "  "+v.String())
 		}
-		in.Missing = "Your code reaches into the grading itself, so it was not graded:\n" + strings.Join(lines, "\n") +
+		in.Missing = ReachesIntoGrading + "\n" + strings.Join(lines, "\n") +
 			"\nOnly the hidden tests decide a grade: remove this and let them run."
 	}
 	return in, pkg

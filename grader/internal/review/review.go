@@ -99,25 +99,28 @@ type Flag struct {
 
 // The kinds of flags.
 const (
-	FlagChanged    = "changed"    // files outside exercises/ differ from the course's
-	FlagAdded      = "added"      // files outside exercises/ the course does not have
-	FlagDeleted    = "deleted"    // files of the course the checkout lacks
-	FlagNotModule  = "not-module" // no go.mod
-	FlagMissing    = "missing"    // an exercise folder is missing
-	FlagTestFile   = "test-file"  // a _test.go file in an exercise folder
-	FlagBuildTag   = "build-tag"  // a file built only with some tags or systems
-	FlagUnreadable = "unreadable" // the checkout could not be read
-	FlagIrregular  = "irregular"  // an exercise's Go file is a link, device or pipe: not graded
-	FlagNotGraded  = "not-graded" // the grading failed or did not end
-	FlagSolution   = "solution"   // the code is the reference solution's
-	FlagSimilar    = "similar"    // the code is another student's
+	FlagChanged    = "changed"         // files outside exercises/ differ from the course's
+	FlagAdded      = "added"           // files outside exercises/ the course does not have
+	FlagDeleted    = "deleted"         // files of the course the checkout lacks
+	FlagNotModule  = "not-module"      // no go.mod
+	FlagMissing    = "missing"         // an exercise folder is missing
+	FlagTestFile   = "test-file"       // a _test.go file in an exercise folder
+	FlagBuildTag   = "build-tag"       // a file built only with some tags or systems
+	FlagUnreadable = "unreadable"      // the checkout could not be read
+	FlagIrregular  = "irregular"       // an exercise's Go file is a link, device or pipe: not graded
+	FlagNotGraded  = "not-graded"      // the grading failed or did not end
+	FlagSolution   = "solution"        // the code is the reference solution's
+	FlagSimilar    = "similar"         // the code is another student's
+	FlagNotAllowed = "not-allowed"     // the code imports or uses what its exercise does not allow: not built
+	FlagReaches    = "reaches-grading" // the code names the grading's secrets: not built
+	FlagKeyTaken   = "key-taken"       // something in the test binary took the seal key first
 )
 
 // Tampering reports whether the flag is about a change to the course
 // rather than about the code.
 func (f Flag) Tampering() bool {
 	switch f.Kind {
-	case FlagChanged, FlagAdded, FlagDeleted, FlagTestFile, FlagBuildTag:
+	case FlagChanged, FlagAdded, FlagDeleted, FlagTestFile, FlagBuildTag, FlagNotAllowed, FlagReaches, FlagKeyTaken:
 		return true
 	}
 	return false
@@ -301,6 +304,9 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 		graded := map[string]Grade{}
 		for _, r := range out.Results {
 			graded[r.Exercise] = gradeOf(r)
+			if f, ok := attackFlag(r); ok {
+				s.Flags = append(s.Flags, f)
+			}
 		}
 		for _, e := range cfg.Exercises {
 			g, ok := graded[e.Name]
@@ -372,6 +378,21 @@ func irregular(dir string) []string {
 		}
 	}
 	return odd
+}
+
+// attackFlag flags an exercise that was not graded because its code went
+// for the grading itself, with the first line that says how.
+func attackFlag(r verdict.Result) (Flag, bool) {
+	for _, c := range r.Checks {
+		for _, k := range []struct{ kind, prefix string }{
+			{FlagNotAllowed, grade.NotAllowed}, {FlagReaches, grade.ReachesIntoGrading}, {FlagKeyTaken, verdict.KeyGone},
+		} {
+			if rest, ok := strings.CutPrefix(c.Message, k.prefix); ok {
+				return Flag{Kind: k.kind, Exercise: r.Exercise, Detail: strings.TrimSpace(firstLine(strings.TrimSpace(rest)))}, true
+			}
+		}
+	}
+	return Flag{}, false
 }
 
 // maxMessage bounds each failure's message in the gradebook.

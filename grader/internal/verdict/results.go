@@ -55,8 +55,7 @@ func (p *pkg) result(stopped string) Result {
 	case p.Missing != "":
 		r.skipAll(Error, p.Missing)
 	case p.keyGone:
-		r.skipAll(Error, "The grader's key for this exercise's test binary was gone before the hidden tests could read it: "+
-			"something in the binary read it first. Nothing of this run is graded.")
+		r.skipAll(Error, KeyGone)
 	case p.failed:
 		r.skipAll(Skip, "Not checked: the code does not build yet.")
 		b := r.Check(catalog.Build)
@@ -85,6 +84,11 @@ func (p *pkg) result(stopped string) Result {
 	r.total()
 	return r
 }
+
+// KeyGone is the message of an exercise whose test binary lost its seal
+// key to something that read it before the hidden tests could.
+const KeyGone = "The grader's key for this exercise's test binary was gone before the hidden tests could read it: " +
+	"something in the binary read it first. Nothing of this run is graded."
 
 // skipAll gives every check the status and message.
 func (r *Result) skipAll(s Status, msg string) {
