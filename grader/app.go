@@ -14,7 +14,6 @@ import (
 
 	"github.com/go-concurrency-lab/course/grader/hidden"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
-	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 )
 
 // Exit codes of the grader (the contract in doc.go).
@@ -48,10 +47,6 @@ func (e usageError) Error() string { return e.msg }
 
 // run is the grader: it returns the process's exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == gradingRun.ExecCommand {
-		// go test's -exec wrapper: it becomes the test binary.
-		return gradingRun.Exec(args[1:])
-	}
 	e := &env{stdout: stdout, stderr: stderr, stdin: os.Stdin}
 	if os.Getenv("GRADER_PEAK_RSS") == "1" {
 		// For make bench: the grader's own peak memory, children excluded.
