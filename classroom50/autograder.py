@@ -406,6 +406,9 @@ def grade(bundle, student, work, deadline):
     args += EXERCISES
     identity_env = {k: os.environ[k] for k in IDENTITY_ENV if k in os.environ}
     log("grading: " + " ".join(args[1:]))
+    # The sandbox shows the bundle (hidden tests, the grader that embeds
+    # them) empty to the code under test.
+    identity_env["GCL_SANDBOX_HIDE"] = bundle
     code, text = run(args, out, clean_env(identity_env), left - 15)
     sys.stdout.write(text)
     if code is None:

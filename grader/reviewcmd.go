@@ -195,6 +195,7 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 			}
 		}
 	}
+	cfg.Hide = sandboxHide(root, o.hidden)
 	if o.sandbox {
 		cfg.Sandbox, cfg.NoSandbox = gradingRun.SandboxAvailable(ctx)
 	} else {
@@ -210,4 +211,23 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 func mustRead(p string) []byte {
 	data, _ := os.ReadFile(p)
 	return data
+}
+
+// sandboxHide lists the folders that the sandbox shows empty to the code
+// under test: the course's hidden tests and solutions in the instructor's
+// checkout, the -hidden folder, and those of GCL_SANDBOX_HIDE (Classroom
+// 50's bundle, say).
+func sandboxHide(root, hidden string) []string {
+	dirs := []string{filepath.Join(root, "grader", "hidden"), filepath.Join(root, "solutions")}
+	if hidden != "" {
+		if abs, err := filepath.Abs(hidden); err == nil {
+			dirs = append(dirs, abs)
+		}
+	}
+	for _, d := range filepath.SplitList(os.Getenv("GCL_SANDBOX_HIDE")) {
+		if abs, err := filepath.Abs(d); err == nil && d != "" {
+			dirs = append(dirs, abs)
+		}
+	}
+	return dirs
 }

@@ -63,7 +63,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	plan := grade.Plan{Root: root, NoRace: !*race}
 	if *sandbox {
 		ok, why := gradingRun.SandboxAvailable(ctx)
-		plan.Sandbox = ok
+		plan.Sandbox, plan.Hide = ok, sandboxHide(root, *hiddenDir)
 		if !ok {
 			fmt.Fprintf(e.stderr, "grader: notice: no sandbox: %s.\n", why)
 		}

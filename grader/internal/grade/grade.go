@@ -62,6 +62,8 @@ type Plan struct {
 	// Sandbox runs each test binary in the sandbox (see run.Request); the
 	// caller checks first that it is available (run.SandboxAvailable).
 	Sandbox bool
+	// Hide lists folders the sandbox shows empty (see run.Request).
+	Hide []string
 }
 
 // DefaultMaxMemory is the memory a test process may use before the grader
@@ -107,7 +109,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	}
 
 	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey(),
-		MaxMemory: p.MaxMemory, Overlay: p.Overlay, Sandbox: p.Sandbox}
+		MaxMemory: p.MaxMemory, Overlay: p.Overlay, Sandbox: p.Sandbox, Hide: p.Hide}
 	if req.MaxMemory == 0 {
 		req.MaxMemory = DefaultMaxMemory
 	}

@@ -157,6 +157,9 @@ type Config struct {
 	// NoSandbox says why, for the gradebook.
 	Sandbox   bool
 	NoSandbox string
+	// Hide lists folders the sandbox shows empty: the instructor's hidden
+	// tests and solutions (see run.Request).
+	Hide []string
 	// Progress receives a line per student as they finish.
 	Progress io.Writer
 	// Graded, when set, sees each student as soon as they are graded
@@ -263,7 +266,7 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 	s.Flags = cfg.Reference.tampering(abs, cfg.Exercises)
 	s.Commit = gitCommit(ctx, abs)
 
-	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs), Sandbox: cfg.Sandbox}
+	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs), Sandbox: cfg.Sandbox, Hide: cfg.Hide}
 	refused := map[string]Grade{}
 	for _, e := range cfg.Exercises {
 		dir := filepath.Join(abs, "exercises", e.Name)

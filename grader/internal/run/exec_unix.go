@@ -89,7 +89,7 @@ func prepareExec(cmd *exec.Cmd, req Request) ([]string, func(), error) {
 	cmd.ExtraFiles = []*os.File{k.peer} // descriptor 3 of the go command
 	cmd.Env = append(cmd.Env, serverFDEnv+"=3")
 	if req.Sandbox {
-		cmd.Env = append(cmd.Env, sandboxEnv+"="+req.Dir)
+		cmd.Env = append(cmd.Env, sandboxEnv+"="+req.Dir, hideEnv+"="+strings.Join(req.Hide, string(os.PathListSeparator)))
 	}
 	return []string{"-exec", quoteArg(self) + " " + ExecCommand}, k.stop, nil
 }
@@ -133,10 +133,14 @@ func Exec(args []string) int {
 		syscall.Close(fd)
 	}
 	root := os.Getenv(sandboxEnv)
+	var hide []string
+	if h := os.Getenv(hideEnv); h != "" {
+		hide = strings.Split(h, string(os.PathListSeparator))
+	}
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if k == serverFDEnv || k == sandboxEnv || k == seal.KeyFDEnv || k == seal.KeyEnv {
+		if k == serverFDEnv || k == sandboxEnv || k == hideEnv || k == seal.KeyFDEnv || k == seal.KeyEnv {
 			continue
 		}
 		env = append(env, kv)
@@ -144,7 +148,7 @@ func Exec(args []string) int {
 	env = append(env, seal.KeyFDEnv+"="+strconv.Itoa(keyFD))
 	path, argv := args[0], args
 	if root != "" {
-		path, argv, err = sandboxed(root, args)
+		path, argv, err = sandboxed(root, hide, args)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "grader: %s: %v\n", ExecCommand, err)
 			return 2

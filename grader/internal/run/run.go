@@ -51,7 +51,10 @@ type Request struct {
 	// from which it can read the system and Dir, write only a private
 	// temporary folder, reach no network and see no other process.
 	Sandbox bool
-	Env     []string // added to the environment of the go command and the tests
+	// Hide lists folders that the sandbox shows empty: the instructor's
+	// hidden tests and solutions, where they are on disk.
+	Hide []string
+	Env  []string // added to the environment of the go command and the tests
 	// MaxMemory, when above 0, bounds the resident memory of each test
 	// process, in bytes: the watchdog kills a process that passes it.
 	MaxMemory int64
@@ -205,6 +208,9 @@ const (
 	// sandboxEnv, when set, runs each test binary in the sandbox, with
 	// this folder (the checkout being graded) shown read-only.
 	sandboxEnv = "GCL_SANDBOX_ROOT"
+	// hideEnv lists the folders that the sandbox shows empty, separated
+	// as in PATH.
+	hideEnv = "GCL_SANDBOX_HIDE"
 )
 
 // needGo is the go command's complaint about a go.mod that asks for a newer
@@ -257,7 +263,7 @@ func Env(extra ...string) []string {
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(k) {
-		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", seal.KeyEnv, seal.KeyFDEnv, serverFDEnv, sandboxEnv:
+		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", seal.KeyEnv, seal.KeyFDEnv, serverFDEnv, sandboxEnv, hideEnv:
 			continue
 		case "GORACE":
 			gorace = v + " " + gorace

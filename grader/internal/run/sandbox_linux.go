@@ -29,9 +29,9 @@ var bwrapArgs = []string{
 
 // sandboxed returns the program and arguments that run the test binary
 // args[0] with args[1:] in the sandbox: the binary's folder and root (the
-// checkout) are shown read-only over the private /tmp, the working folder
-// stays.
-func sandboxed(root string, args []string) (string, []string, error) {
+// checkout) are shown read-only over the private /tmp, the folders of hide
+// that exist are shown empty, the working folder stays.
+func sandboxed(root string, hide, args []string) (string, []string, error) {
 	path, err := exec.LookPath(bwrap)
 	if err != nil {
 		return "", nil, fmt.Errorf("the sandbox (bubblewrap) is not installed: %w", err)
@@ -47,6 +47,11 @@ func sandboxed(root string, args []string) (string, []string, error) {
 	argv := append([]string{bwrap}, bwrapArgs...)
 	for _, dir := range []string{filepath.Dir(exe), root, cwd} {
 		argv = append(argv, "--ro-bind", dir, dir)
+	}
+	for _, dir := range hide {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() && dir != "/" {
+			argv = append(argv, "--tmpfs", dir)
+		}
 	}
 	argv = append(argv, "--chdir", cwd, "--", exe)
 	return path, append(argv, args[1:]...), nil

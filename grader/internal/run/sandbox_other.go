@@ -8,7 +8,7 @@ import (
 	"runtime"
 )
 
-func sandboxed(root string, args []string) (string, []string, error) {
+func sandboxed(root string, hide, args []string) (string, []string, error) {
 	return "", nil, errors.New("no sandbox on " + runtime.GOOS)
 }
 
