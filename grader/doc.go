@@ -27,6 +27,10 @@
 //	                         the ones built into the grader (private tests)
 //	  -race=false            do not look for data races; the race check then
 //	                         reports "not checked" and no exercise can pass
+//	  -v                     print each failing exercise's full log (the tests' own
+//	                         output, race reports, goroutine dumps) after its
+//	                         diagnosis; without -v the text names the file that
+//	                         holds it, .grader/logs/NN-slug.txt
 //	watch      re-grade the exercise being worked on whenever one of its files
 //	           changes, passed or not; it stays on that exercise (the first not
 //	           yet passed, or the one named) until n. Keys: h hint, n next,
@@ -63,6 +67,8 @@
 //	           its requirements ("1. ...")
 //	  -contracts             fail every exercise that has no contract table
 //	  -mutate                mutation testing instead; see below
+//	  -mutants LIST          with -mutate, only these mutants (comma-separated names,
+//	                         drop-defer:Stop#1, or operators, drop-defer)
 //
 // # Mutation testing
 //
@@ -100,7 +106,8 @@
 // The report gives per exercise: generated, no build, killed (failed in
 // every run), equivalent, survived, the solution's test time and the
 // mutants' (summed, and the slowest), then each survivor with a unified
-// diff from the solution, and the catalog's wall time. A survivor is a
+// diff from the solution, the killed mutants that were slow to fail (over
+// 3× the solution's time and a second more), and the catalog's wall time. A survivor is a
 // missing test, or an equivalent mutant: one no test can tell from the
 // solution, listed in exercise.json with the reason,
 //
@@ -137,6 +144,15 @@
 //	rules      the exercise's static rules hold (e.g. no time.Sleep)
 //	time       everything ended within its time limit
 //
+// A check fails for its own kind of trouble only, whichever check lists the
+// test that showed it: race when the race detector reported a race, leaks
+// when goroutines were left behind, time when the tests ran out of time,
+// behaviour (or ordering) for everything else. A check whose tests did not
+// pass for another check's reason is "skip: not checked" and says which
+// check explains it; a test that did not run because an earlier one crashed
+// or hung names that test. Each failing check has one short diagnosis, at
+// the student's own file:line; the full detail is in the exercise's log.
+//
 // A check passes only when the grader saw each of its hidden tests report
 // pass together with a seal that only the grader's own test code can write:
 // printed imitations of test results, tests that never ran and test binaries
@@ -157,8 +173,10 @@
 //	      "status": "pass|fail|error", "score": 10, "max_score": 10,
 //	      "checks": [
 //	        {"name": "behaviour", "status": "pass|fail|error|skip",
-//	         "score": 4, "max_score": 4, "message": "..."}
+//	         "score": 4, "max_score": 4, "message": "...",
+//	         "detail": "..."}      // what the message was made from, in full (failing checks)
 //	      ],
+//	      "vet": ["exercises/05-racy-counter/counter.go:12: ..."], // go vet's findings
 //	      "notices": ["..."],      // things the student should know (files left out, ...)
 //	      "seconds": 1.2           // wall time of the exercise's test binary
 //	    }

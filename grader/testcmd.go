@@ -34,6 +34,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	race := fs.Bool("race", true, "look for data races (needs cgo); -race=false says so in the report")
 	sandbox := fs.Bool("sandbox", false, "run the tests in a sandbox (Linux, bubblewrap), as Classroom 50's autograder does; where none can be had, a notice says so")
+	verbose := fs.Bool("v", false, "print the full log of each exercise that does not pass (text format)")
 	deadline := fs.Duration("deadline", 0, "stop grading after `duration` and report what did not finish as errors (0: no limit; classroom formats)")
 	names, err := parseFlags(fs, args)
 	if err != nil {
@@ -77,7 +78,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if viaMake() {
 		command = "make test"
 	}
-	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}}
+	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}, Verbose: *verbose}
+	if !platformFormat(*format) {
+		opts.LogDir = report.LogDir // the full detail behind each message
+	}
 	for _, ex := range cat.Exercises {
 		opts.Exercises = append(opts.Exercises, ex.Name)
 	}
@@ -140,6 +144,11 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	}
 	rep := report.New(out.Results, out.Race, out.RaceWhy)
 	rep.Command = command
+	if opts.LogDir != "" {
+		if err := report.SaveLogs(root, rep); err != nil {
+			fmt.Fprintln(e.stderr, err)
+		}
+	}
 	if lv != nil {
 		err = lv.finish(rep)
 	} else {

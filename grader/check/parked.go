@@ -121,35 +121,59 @@ func goroutineID() int {
 }
 
 // WaitEnded waits until every goroutine of gs has ended, for at most d of
-// real time, and reports whether they all did. It gives up at once when
-// those still there are stuck: all parked, and still parked with nothing
-// changed a moment later. So gs must hold every goroutine that could wake
-// the others (the test's own goroutine is busy here); then code that
-// deadlocks fails in milliseconds, not after d.
+// real time, and reports whether they all did. It gives up early when
+// those still there are stuck: they and every other goroutine of the
+// process (but the caller's) are parked, on several looks over 50 ms, so
+// nothing is left running that could wake them. Code that deadlocks thus
+// fails in a fraction of a second, not after d.
 func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 	deadline := time.Now().Add(d)
 	var quiet time.Time // since when everyone left has been parked
-	for pause := time.Microsecond; ; pause = min(2*pause, time.Millisecond) {
-		left := 0
+	looks := 0          // how many looks found them all parked since then
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for pause := 100 * time.Microsecond; ; pause = min(2*pause, 5*time.Millisecond) {
+		var first *Goroutine
 		for _, g := range gs {
 			if !g.Ended() {
-				left++
+				first = g
+				break
 			}
 		}
-		if left == 0 {
+		if first == nil {
 			return true
+		}
+		// Wait for the first one left to end, a while; a goroutine dump
+		// stops the world, so do not take one more often than this.
+		timer.Reset(pause)
+		select {
+		case <-first.done:
+			continue
+		case <-timer.C:
 		}
 		now := time.Now()
 		switch {
 		case now.After(deadline):
 			return false
-		case !WaitParked(0, gs...):
-			quiet = time.Time{}
+		case !allParked():
+			quiet, looks = time.Time{}, 0
 		case quiet.IsZero():
-			quiet = now
-		case now.Sub(quiet) > 20*time.Millisecond:
+			quiet, looks = now, 1
+		default:
+			if looks++; looks >= 3 && now.Sub(quiet) > 50*time.Millisecond {
+				return false
+			}
+		}
+	}
+}
+
+// allParked reports whether every goroutine but the caller's is parked.
+func allParked() bool {
+	gs := traceback.Goroutines(allStacks())
+	for _, g := range gs[min(1, len(gs)):] { // the first is the caller's
+		if !Parked(g.State) {
 			return false
 		}
-		time.Sleep(pause)
 	}
+	return true
 }

@@ -74,3 +74,22 @@ func TestWaitEnded(t *testing.T) {
 	close(ch)
 	<-stuck.Done()
 }
+
+func TestWaitEndedWhileOthersWork(t *testing.T) {
+	// The goroutine watched waits for workers it started: not stuck while
+	// they run, even on one core.
+	waiter := Go(func() {
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				deadline := time.Now().Add(200 * time.Millisecond)
+				for time.Now().Before(deadline) {
+				}
+			})
+		}
+		wg.Wait()
+	})
+	if !WaitEnded(5*time.Second, waiter) {
+		t.Fatal("WaitEnded: a goroutine waiting for busy workers was taken for stuck")
+	}
+}

@@ -426,9 +426,7 @@ func reportRuns(t runT, runs []Run, opts Options) {
 					}
 					b.WriteString(traceback.DescribeRace(race, mine))
 				}
-				return fmt.Sprintf("had a data race:\n%s"+
-					"Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n"+
-					"Protect it with a sync.Mutex, or hand the value from one goroutine to the other over a channel.", b.String())
+				return fmt.Sprintf("had a data race:\n%s%s", b.String(), races[0].Explain(mine))
 			})
 		}
 		switch {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,47 +15,56 @@ import (
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// slow is set once a test has waited in vain: later tests then wait less,
-// since the code under test is the same.
-var slow atomic.Bool
-
-func limit(d time.Duration) time.Duration {
-	if slow.Load() {
-		return d / 10
-	}
-	return d
-}
+// bound is how long the tests wait, in real time, for code that is broken:
+// a correct Get parks or returns within microseconds. A goroutine that is
+// stuck is seen as stuck (check.WaitEnded) long before that.
+const bound = 20 * time.Second
 
 // loader is a Loader that the test controls and watches: it counts the
-// loads of each key and how many are in flight, and gate (when set) holds
-// a load back.
+// loads of each key, and holds back the loads of the keys it was told to
+// (check.Hold: in flight, peak, released by the test).
 type loader struct {
-	gate func(key string)
+	hold *check.Hold
+	held map[string]bool // nil: hold every key
 
-	mu       sync.Mutex
-	calls    map[string]int
-	inFlight int
-	peak     int
+	mu    sync.Mutex
+	calls map[string]int
 }
 
-func newLoader(gate func(string)) *loader {
-	return &loader{gate: gate, calls: map[string]int{}}
+func newLoader(held ...string) *loader {
+	l := &loader{hold: check.NewHold(), calls: map[string]int{}}
+	if len(held) > 0 {
+		l.held = map[string]bool{}
+		for _, k := range held {
+			l.held[k] = true
+		}
+	}
+	return l
 }
 
-func valueOf(key string) string { return "value of " + key }
+// openLoader is a loader that holds nothing back.
+func openLoader() *loader {
+	l := newLoader()
+	l.hold.Open()
+	return l
+}
+
+// valueOf is what the loader returns for key; "" for the key "empty".
+func valueOf(key string) string {
+	if key == "empty" {
+		return ""
+	}
+	return "value of " + key
+}
 
 func (l *loader) load(key string) string {
 	l.mu.Lock()
 	l.calls[key]++
-	l.inFlight++
-	l.peak = max(l.peak, l.inFlight)
 	l.mu.Unlock()
-	if l.gate != nil {
-		l.gate(key)
+	if l.held == nil || l.held[key] {
+		leave, _ := l.hold.Enter(nil)
+		defer leave()
 	}
-	l.mu.Lock()
-	l.inFlight--
-	l.mu.Unlock()
 	return valueOf(key)
 }
 
@@ -66,131 +74,105 @@ func (l *loader) callsOf(key string) int {
 	return l.calls[key]
 }
 
-// barrier opens once n goroutines have arrived at it, or after a few
-// seconds; opened says which of the two happened.
-type barrier struct {
-	mu      sync.Mutex
-	n, seen int
-	open    chan struct{}
-	timeout time.Duration
-	expired atomic.Bool // a wait timed out: later waits do not wait again
+// gets calls c.Get(key) in a goroutine of its own for each key, and
+// returns the goroutines and where each result goes.
+func gets(c *safecache.Cache, keys ...string) ([]*check.Goroutine, []string) {
+	got := make([]string, len(keys))
+	gs := make([]*check.Goroutine, len(keys))
+	for i, k := range keys {
+		gs[i] = check.Go(func() { got[i] = c.Get(k) })
+	}
+	return gs, got
 }
 
-func newBarrier(n int, timeout time.Duration) *barrier {
-	return &barrier{n: n, open: make(chan struct{}), timeout: limit(timeout)}
-}
-
-func (b *barrier) arrive() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.seen++; b.seen == b.n {
-		close(b.open)
+// finish opens l and waits for gs to return; Gets that are stuck even then
+// fail the test.
+func finish(t *testing.T, l *loader, what string, gs ...*check.Goroutine) {
+	t.Helper()
+	l.hold.Open()
+	if !check.WaitEnded(bound, gs...) {
+		t.Fatalf("%s: some Get calls did not return, even once every load had finished. They wait for\n"+
+			"something that never happens. A Get that waits for a key being loaded must be woken when the\n"+
+			"value is there, all of them: close a channel (every receiver wakes), do not send one value on\n"+
+			"it (one receiver wakes).\n%s", what, check.TimeMarker)
 	}
 }
 
-func (b *barrier) wait() (opened bool) {
-	if b.expired.Load() {
-		select {
-		case <-b.open:
-			return true
-		default:
-			return false
+// warm returns a cache of l with keys, which l must not hold back,
+// already loaded.
+func warm(t *testing.T, l *loader, keys ...string) *safecache.Cache {
+	t.Helper()
+	c := safecache.New(l.load)
+	for _, k := range keys {
+		g, _ := gets(c, k)
+		if !check.WaitEnded(bound, g...) {
+			t.Fatalf("Get(%q) of a key not yet in the cache, from one goroutine, did not return.\n%s", k, check.TimeMarker)
 		}
 	}
-	select {
-	case <-b.open:
-		return true
-	case <-time.After(b.timeout):
-		b.expired.Store(true)
-		slow.Store(true)
-		return false
-	}
+	return c
 }
 
-// within waits for wg, at most d: code under test that never returns
-// fails the test, with the places where its goroutines are stuck, instead
-// of hanging the grader.
-func within(t *testing.T, wg *sync.WaitGroup, d time.Duration, what string) {
-	t.Helper()
-	d = limit(d)
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return
-	case <-time.After(d):
-	}
-	slow.Store(true)
-	t.Errorf("%s: some Get calls did not return within %v, even once every load had finished.\n"+
-		"A Get that waits for a key being loaded must be woken when the value is there, all of them:\n"+
-		"close a channel (every receiver wakes), do not send one value on it (one receiver wakes).\n%s",
-		what, d, check.TimeMarker)
-	check.NoLeaks(t) // says where they are stuck
-	t.FailNow()
-}
-
-// TestGetReturnsLoadedValue: the first Get loads, later Gets remember.
+// TestGetReturnsLoadedValue: the first Get of a key loads it, later Gets
+// return the value remembered; "" is a key and a value like any other.
 func TestGetReturnsLoadedValue(t *testing.T) {
 	check.Seal(t)
-	l := newLoader(nil)
+	l := openLoader()
 	c := safecache.New(l.load)
-	var wg sync.WaitGroup
-	got := map[string]string{}
-	wg.Go(func() {
-		for _, k := range []string{"a", "b", "a", "a", "b", "c"} {
-			got[k] = c.Get(k)
+	keys := []string{"a", "b", "a", "", "empty", "a", "b", "empty", "", "c"}
+	got := make([]string, len(keys))
+	g := check.Go(func() {
+		for i, k := range keys {
+			got[i] = c.Get(k)
 		}
 	})
-	within(t, &wg, 3*time.Second, "Get from one goroutine")
-	for _, k := range []string{"a", "b", "c"} {
-		require.Equal(t, valueOf(k), got[k], "Get(%q) must return what the Loader returned for %q.", k, k)
+	finish(t, l, "Get from one goroutine", g)
+	for i, k := range keys {
+		require.Equal(t, valueOf(k), got[i], "Get(%q) must return what the Loader returned for %q.", k, k)
+	}
+	for _, k := range []string{"a", "b", "c", "", "empty"} {
 		require.Equal(t, 1, l.callsOf(k),
-			"Get(%q) called the Loader %d times: the first Get of a key loads it, later Gets return the value remembered.",
-			k, l.callsOf(k))
+			"Get(%q) called the Loader %d times: the first Get of a key loads it, later Gets return the value\n"+
+				"remembered. (The empty string is a key like any other, and \"\" a value like any other: to know\n"+
+				"whether a key is there, use v, ok := m[key], not v != \"\".)", k, l.callsOf(k))
 	}
 }
 
-// TestLoadsEachKeyOnce: many goroutines ask for one key at the same
-// moment; the Loader is called once, and they all get its value.
-func TestLoadsEachKeyOnce(t *testing.T) {
+// TestHitsRunInParallel: while another goroutine is looking a key up, a Get
+// of a key already in the cache goes on at once: lookups take the read lock.
+func TestHitsRunInParallel(t *testing.T) {
 	check.Seal(t)
-	const callers = 8
-	for round := range 5 {
-		// The load waits until every caller is on its way into Get, so
-		// that they all ask while the key is still being loaded.
-		arrived := newBarrier(callers, 2*time.Second)
-		l := newLoader(func(string) {
-			arrived.wait()
-			for range 20 {
-				runtime.Gosched()
-			}
-		})
-		c := safecache.New(l.load)
-		key := fmt.Sprintf("key-%d", round)
-		got := make([]string, callers)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range callers {
-			wg.Go(func() {
-				<-start
-				arrived.arrive()
-				got[i] = c.Get(key)
-			})
-		}
-		close(start)
-		within(t, &wg, 5*time.Second, fmt.Sprintf("%d goroutines calling Get(%q) at once", callers, key))
-		require.Equal(t, 1, l.callsOf(key),
-			"%d goroutines called Get(%q) at the same moment, and the Loader was called %d times for it.\n"+
-				"Each key must be loaded once: a goroutine that finds the key missing must tell the others that it is\n"+
-				"loading it (under the write lock: look again, and record that the key is on its way), and the others\n"+
-				"must wait for that load instead of starting their own.", callers, key, l.callsOf(key))
-		for i, v := range got {
-			require.Equal(t, valueOf(key), v, "Get(%q) from goroutine %d returned %q, not the loaded value.", key, i, v)
-		}
-	}
+	c := warm(t, openLoader(), "a", "b")
+	// The test acts as a goroutine in the middle of a lookup: it holds a
+	// read lock of the cache's RWMutex (and any plain Mutex of it).
+	release := check.LocksOf(c).HoldAsReader()
+	gs, got := gets(c, "a", "b", "a")
+	ended := check.WaitEnded(bound, gs...)
+	release()
+	require.True(t, ended,
+		"While another goroutine was looking a key up (holding the cache's read lock), Gets of keys\n"+
+			"already in the cache did not return: they waited for it. Any number of goroutines must be able to\n"+
+			"look keys up at the same time: look up under RLock, and take the write Lock only to add a key.")
+	check.WaitEnded(bound, gs...)
+	require.Equal(t, []string{valueOf("a"), valueOf("b"), valueOf("a")}, got, "Get must return the values loaded")
+}
+
+// TestHitsDoNotWaitForLoads: while one key loads, Gets of keys already in
+// the cache return.
+func TestHitsDoNotWaitForLoads(t *testing.T) {
+	check.Seal(t)
+	l := newLoader("slow")
+	c := warm(t, l, "a", "b")
+	slow, _ := gets(c, "slow")
+	defer finish(t, l, `Get("slow")`, slow...)
+	require.True(t, l.hold.WaitEntered(1, bound), `Get("slow") of a key not in the cache must call the Loader`)
+
+	hits, got := gets(c, "a", "b", "a", "b")
+	require.True(t, check.WaitEnded(bound, hits...),
+		"While Get(\"slow\") was loading, Gets of keys already in the cache (\"a\", \"b\") did not return:\n"+
+			"they waited for the load of another key. Hold no lock while the Loader runs, and look keys up\n"+
+			"under the read lock (RLock), so that any number of goroutines can look at once.")
+	require.Equal(t, []string{valueOf("a"), valueOf("b"), valueOf("a"), valueOf("b")}, got,
+		"Get must return the values loaded")
 }
 
 // TestLoadsInParallel: Gets of different missing keys are in flight at
@@ -199,92 +181,81 @@ func TestLoadsEachKeyOnce(t *testing.T) {
 func TestLoadsInParallel(t *testing.T) {
 	check.Seal(t)
 	const keys = 6
-	together := newBarrier(keys, 2*time.Second)
-	var gaveUp atomic.Bool
-	l := newLoader(func(string) {
-		together.arrive()
-		if !together.wait() {
-			gaveUp.Store(true)
-		}
-	})
+	l := newLoader()
 	c := safecache.New(l.load)
-	var wg sync.WaitGroup
+	var names []string
 	for i := range keys {
-		wg.Go(func() { c.Get(fmt.Sprintf("k%d", i)) })
+		names = append(names, fmt.Sprintf("k%d", i))
 	}
-	within(t, &wg, 15*time.Second, fmt.Sprintf("%d goroutines calling Get for %d different keys", keys, keys))
-	require.False(t, gaveUp.Load(),
-		"%d goroutines called Get for %d different keys at once, but at most %d loads were ever in flight together.\n"+
-			"Loading is slow: do not hold the cache's lock while calling the Loader, or every other Get waits for it.\n"+
-			"Lock to look up and to record the key, unlock, then load.", keys, keys, l.peak)
+	gs, got := gets(c, names...)
+	defer finish(t, l, fmt.Sprintf("%d goroutines calling Get for %d different keys", keys, keys), gs...)
+	// Every Get is now waiting: for its load (held by the test), or for
+	// something else, such as a lock.
+	check.WaitParked(bound, gs...)
+	require.Equal(t, keys, l.hold.InFlight(),
+		"%d goroutines called Get for %d different keys at once, but only %d of the loads were in flight\n"+
+			"together while the other Gets waited. Loading is slow: do not hold any lock while calling the Loader, or every\n"+
+			"other Get waits for it. Lock to look up and to record the key, unlock, then load.",
+		keys, keys, l.hold.InFlight())
+	finish(t, l, "Get", gs...)
+	require.Equal(t, []string{valueOf("k0"), valueOf("k1"), valueOf("k2"), valueOf("k3"), valueOf("k4"), valueOf("k5")}, got)
+
+	// While "slow" loads and a second Get waits for it, a Get of another
+	// key still loads at once, and hits still return.
+	l = newLoader("slow")
+	c = warm(t, l, "a")
+	slow, _ := gets(c, "slow", "slow")
+	defer finish(t, l, `Get("slow")`, slow...)
+	check.WaitParked(bound, slow...)
+	other, _ := gets(c, "other", "a")
+	require.True(t, check.WaitEnded(bound, other...),
+		"While Get(\"slow\") was loading and another Get(\"slow\") waited for it, Get(\"other\") of a\n"+
+			"key not in the cache (and Get(\"a\") of a key in it) waited too. A Get that waits for a load\n"+
+			"must hold no lock while it waits: unlock, then wait (for the entry's channel, say).")
 }
 
-// TestHitsDoNotWaitForLoads: while one key loads, Gets of keys already in
-// the cache return at once, from many goroutines.
-func TestHitsDoNotWaitForLoads(t *testing.T) {
+// TestLoadsEachKeyOnce: many goroutines ask for one key at the same
+// moment; the Loader is called once, and they all get its value.
+func TestLoadsEachKeyOnce(t *testing.T) {
 	check.Seal(t)
-	loading, release := make(chan struct{}), make(chan struct{})
-	var startOnce, releaseOnce sync.Once
-	l := newLoader(func(key string) {
-		if key != "slow" {
-			return
-		}
-		startOnce.Do(func() { close(loading) })
-		select {
-		case <-release:
-		case <-time.After(limit(5 * time.Second)):
-		}
-	})
+	const callers = 8
+	l := newLoader()
 	c := safecache.New(l.load)
-	var setup sync.WaitGroup
-	setup.Go(func() {
-		c.Get("a")
-		c.Get("b")
-	})
-	within(t, &setup, 3*time.Second, "Get from one goroutine")
-
-	var slowGet sync.WaitGroup
-	slowGet.Go(func() { c.Get("slow") })
-	defer func() {
-		releaseOnce.Do(func() { close(release) })
-		within(t, &slowGet, 10*time.Second, `Get("slow")`)
-	}()
-	<-loading
-
-	var wrong atomic.Value
-	var hits sync.WaitGroup
-	for i := range 4 {
-		hits.Go(func() {
-			for j := range 100 {
-				key := []string{"a", "b"}[(i+j)%2]
-				if got := c.Get(key); got != valueOf(key) {
-					wrong.Store(fmt.Sprintf("Get(%q) returned %q", key, got))
-				}
-			}
-		})
+	key := "config"
+	// The test holds back every call of the RWMutex's Lock until all the
+	// callers are in Get: so all of them have looked the key up and found
+	// it missing before the first one can add it.
+	letWritersGo := check.LocksOf(c).StallWriters()
+	keys := make([]string, callers)
+	for i := range keys {
+		keys[i] = key
 	}
-	done := make(chan struct{})
-	go func() {
-		hits.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(limit(2 * time.Second)):
-		slow.Store(true)
-		t.Errorf("While Get(\"slow\") was loading, Gets of keys already in the cache (\"a\", \"b\") did not return:\n" +
-			"they waited for the load of another key. Hold no lock while the Loader runs, and look keys up\n" +
-			"under the read lock (RLock), so that any number of goroutines can look at once.")
-		releaseOnce.Do(func() { close(release) })
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("Even after the load had finished, the Gets did not return.\n%s", check.TimeMarker)
+	gs, got := gets(c, keys...)
+	check.WaitParked(bound, gs...)
+	letWritersGo()
+	defer finish(t, l, fmt.Sprintf("%d goroutines calling Get(%q) at once", callers, key), gs...)
+	require.True(t, l.hold.WaitEntered(1, bound), "Get(%q) of a key not in the cache must call the Loader", key)
+	check.WaitParked(bound, gs...)
+	require.Equal(t, 1, l.hold.Entered(),
+		"%d goroutines called Get(%q) at the same moment, and the Loader was called %d times for it.\n"+
+			"Each key must be loaded once: the goroutine that finds the key missing must record, under the\n"+
+			"write lock, that the key is on its way; a goroutine that found it missing under the read lock\n"+
+			"must look again once it has the write lock; and the others must wait for that load instead of\n"+
+			"starting their own.", callers, key, l.hold.Entered())
+	returned := 0
+	for _, g := range gs {
+		if g.Ended() {
+			returned++
 		}
 	}
-	if w := wrong.Load(); w != nil {
-		t.Errorf("%s: a Get must return the value the Loader loaded for that key.", w)
+	require.Zero(t, returned,
+		"While the Loader was still loading %q, %d of the Gets of it returned without its value.\n"+
+			"A Get of a key being loaded must wait for that load.", key, returned)
+	finish(t, l, fmt.Sprintf("%d goroutines calling Get(%q) at once", callers, key), gs...)
+	for i, v := range got {
+		require.Equal(t, valueOf(key), v, "Get(%q) from goroutine %d returned %q, not the loaded value.", key, i, v)
 	}
+	require.Equal(t, 1, l.callsOf(key), "Key %q was loaded %d times; each key must be loaded once.", key, l.callsOf(key))
 }
 
 // TestManyGoroutinesManyKeys: 16 goroutines read 20 keys in different
@@ -292,28 +263,28 @@ func TestHitsDoNotWaitForLoads(t *testing.T) {
 func TestManyGoroutinesManyKeys(t *testing.T) {
 	check.Seal(t)
 	const goroutines, keys, rounds = 16, 20, 10
-	l := newLoader(func(string) { runtime.Gosched() })
-	c := safecache.New(l.load)
-	var wrong atomic.Value
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Go(func() {
-			<-start
+	l := openLoader()
+	c := safecache.New(func(key string) string {
+		runtime.Gosched()
+		return l.load(key)
+	})
+	wrong := make([]string, goroutines)
+	gs := make([]*check.Goroutine, goroutines)
+	for g := range gs {
+		gs[g] = check.Go(func() {
 			for r := range rounds {
 				for k := range keys {
 					key := fmt.Sprintf("k%d", (k*(g+1)+r)%keys)
 					if got := c.Get(key); got != valueOf(key) {
-						wrong.Store(fmt.Sprintf("Get(%q) returned %q", key, got))
+						wrong[g] = fmt.Sprintf("Get(%q) returned %q", key, got)
 					}
 				}
 			}
 		})
 	}
-	close(start)
-	within(t, &wg, 10*time.Second, "16 goroutines calling Get")
-	if w := wrong.Load(); w != nil {
-		t.Fatalf("%s: a Get must return the value the Loader loaded for that key.", w)
+	finish(t, l, "16 goroutines calling Get", gs...)
+	for _, w := range wrong {
+		require.Empty(t, w, "a Get must return the value the Loader loaded for that key")
 	}
 	for k := range keys {
 		key := fmt.Sprintf("k%d", k)
@@ -325,12 +296,9 @@ func TestManyGoroutinesManyKeys(t *testing.T) {
 // goroutine of its own.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	l := newLoader(nil)
+	l := openLoader()
 	c := safecache.New(l.load)
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() { c.Get(fmt.Sprintf("k%d", i%3)) })
-	}
-	within(t, &wg, 5*time.Second, "8 goroutines calling Get")
+	gs, _ := gets(c, "k0", "k1", "k2", "k0", "k1", "k2", "k0", "k1")
+	finish(t, l, "8 goroutines calling Get", gs...)
 	check.NoLeaks(t)
 }

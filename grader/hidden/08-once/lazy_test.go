@@ -48,7 +48,7 @@ const callers = 64
 
 // bound is how long the tests wait, in real time, for code that is broken:
 // a correct Get parks or returns within microseconds.
-const bound = 5 * time.Second
+const bound = 20 * time.Second
 
 // whileInitRuns has callers goroutines call l.Get at once, with f's init
 // held: once the first call of init has begun and every caller is either

@@ -26,6 +26,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+	"github.com/go-concurrency-lab/course/grader/internal/vet"
 )
 
 // Target is one exercise folder to grade.
@@ -166,6 +167,32 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		folder.Stopped(importPaths[filepath.Clean(s.Dir)], verdict.Stop{Memory: s.Memory, MaxMemory: req.MaxMemory,
 			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
 	}
+	// go vet's analyzers look at the student's code while the tests run:
+	// what they find is reported first.
+	vetted := make(chan map[string][]vet.Finding, 1)
+	go func() {
+		var pkgs []string
+		for _, pk := range req.Packages {
+			pkgs = append(pkgs, pk.ImportPath)
+		}
+		vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
+	}()
+	// applyVet gives the folder what go vet found, once, before the first
+	// result is told (vet is done long before the first test binary is).
+	vetDone := false
+	applyVet := func(f *verdict.Folder) {
+		if vetDone {
+			return
+		}
+		vetDone = true
+		for ip, fs := range <-vetted {
+			var vf []verdict.VetFinding
+			for _, x := range fs {
+				vf = append(vf, verdict.VetFinding{File: x.File, Line: x.Line, Analyzer: x.Analyzer, Message: x.Message})
+			}
+			f.Vet(ip, vf)
+		}
+	}
 	stopped := ""
 	if len(req.Packages) > 0 {
 		// The test binaries stop themselves at -timeout with a goroutine
@@ -190,6 +217,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 				p.Event(ev)
 			}
 			if i, ok := targetOf[ev.Package]; ok && p.Graded != nil && ev.Test == "" && ended(ev.Action) {
+				applyVet(folder)
 				if r, ok := folder.Result(ev.Package); ok {
 					p.Graded(i, r)
 				}
@@ -214,6 +242,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return out, err
 		}
 	}
+	applyVet(folder)
 	out.Results = folder.Results(stopped)
 	return out, nil
 }
@@ -361,6 +390,7 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 	}
 	pkg.Add = HiddenTests(e, in.ImportPath)
 	in.Violations = rules.Check(e.Rules, sources)
+	in.Sources = sources
 	if bad := rules.Tampering(studentCode(root, modPath, t.Dir)); len(bad) > 0 {
 		var lines []string
 		for _, v := range bad {

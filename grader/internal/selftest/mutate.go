@@ -1,6 +1,7 @@
 package selftest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -40,6 +41,10 @@ type MutantReport struct {
 	Slowname         string
 	Generate         time.Duration
 	SolutionSeconds  float64 // the solution's mean test time
+	// Slow lists the killed mutants that took over SlowFactor times the
+	// solution's time (and a second more) to fail, slowest first, with
+	// their mean time: wrong answers should fail fast.
+	Slow []string
 }
 
 // Survivor is a mutant that the hidden tests accepted in some run.
@@ -76,6 +81,7 @@ type mutantVariant struct {
 	passed  int
 	runs    int
 	noBuild bool
+	seconds float64 // summed over the runs
 }
 
 // Mutate generates the concurrency mutants of each exercise's reference
@@ -120,6 +126,11 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		if err != nil {
 			rep.Problem = fmt.Sprintf("generating mutants of solutions/%s/%s: %v", e.Name, e.File, err)
 			continue
+		}
+		if len(cfg.Only) > 0 {
+			mutants = slices.DeleteFunc(mutants, func(m mutate.Mutant) bool {
+				return !slices.Contains(cfg.Only, m.Name) && !slices.Contains(cfg.Only, m.Operator)
+			})
 		}
 		rep.Generated = len(mutants)
 		dir := filepath.Join(tmp, e.Name+".solution")
@@ -200,6 +211,7 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 				continue
 			}
 			v.runs++
+			v.seconds += r.Seconds
 			v.report.Seconds += r.Seconds
 			if r.Seconds > v.report.Slowest {
 				v.report.Slowest, v.report.Slowname = r.Seconds, v.mutant.Name
@@ -211,6 +223,12 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		}
 		progress(cfg, "mutate: run %d/%d (GOMAXPROCS=%d): %d mutants, %d survived, %v", i+1, cfg.Runs, procs, len(ts), survived, time.Since(t).Round(100*time.Millisecond))
 	}
+	type slowMutant struct {
+		rep  *MutantReport
+		name string
+		mean float64
+	}
+	var slow []slowMutant
 	for _, v := range graded {
 		rep, name := v.report, v.mutant.Name
 		equivalent := slices.ContainsFunc(v.target.Exercise.Equivalent, func(q catalog.Equivalent) bool { return q.Mutant == name })
@@ -219,6 +237,10 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			rep.NoCompile = append(rep.NoCompile, name)
 		case v.passed == 0:
 			rep.Killed = append(rep.Killed, name)
+			sol, mean := rep.SolutionSeconds, v.seconds/float64(max(v.runs, 1))
+			if mean > SlowFactor*sol && mean > sol+1 {
+				slow = append(slow, slowMutant{rep, name, mean})
+			}
 			if equivalent {
 				rep.Stale = append(rep.Stale, name+": listed as equivalent, but the tests kill it")
 			}
@@ -229,12 +251,20 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 				Diff: mutate.Diff("solutions/"+v.target.Exercise.Name+"/"+v.target.Exercise.File, srcs[v.target.Exercise.Name], v.mutant)})
 		}
 	}
+	slices.SortStableFunc(slow, func(a, b slowMutant) int { return cmp.Compare(b.mean, a.mean) })
+	for _, s := range slow {
+		s.rep.Slow = append(s.rep.Slow, fmt.Sprintf("%s %.1fs", s.name, s.mean))
+	}
 	for _, e := range cfg.Exercises {
 		rep := reports[e.Name]
 		if rep.Problem != "" {
 			continue
 		}
 		for _, q := range e.Equivalent {
+			op, _, _ := strings.Cut(q.Mutant, ":")
+			if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, q.Mutant) && !slices.Contains(cfg.Only, op) {
+				continue // not asked for
+			}
 			if !slices.Contains(rep.Equivalent, q.Mutant) && !slices.Contains(rep.Killed, q.Mutant) {
 				rep.Stale = append(rep.Stale, q.Mutant+": listed as equivalent, but no longer generated (or it does not build)")
 			}
@@ -327,6 +357,9 @@ func (r *MutateResult) Print(w io.Writer) {
 		}
 		for _, s := range e.Stale {
 			fmt.Fprintf(w, "\n%s: equivalent %s\n", e.Exercise, s)
+		}
+		if len(e.Slow) > 0 {
+			fmt.Fprintf(w, "\n%s: slow to fail (over %d× the solution's %.1fs): %s\n", e.Exercise, SlowFactor, e.SolutionSeconds, strings.Join(e.Slow, ", "))
 		}
 		if len(e.NoCompile) > 0 {
 			fmt.Fprintf(w, "\n%s: did not build (left out): %s\n", e.Exercise, strings.Join(e.NoCompile, ", "))

@@ -10,7 +10,7 @@ import (
 // Returns as soon as ctx is cancelled, without waiting for the workers.
 func Run[J any](ctx context.Context, workers int, jobs <-chan J, handle func(ctx context.Context, job J)) error {
 	var wg sync.WaitGroup
-	for range workers {
+	for range max(workers, 1) {
 		wg.Go(func() {
 			for {
 				select {
