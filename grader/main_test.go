@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"os"
 	"os/exec"
@@ -104,6 +105,14 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			return writeHidden(shared, e.WorkDir)
+		},
+		// [sandbox]: the review's sandbox (bubblewrap) works on this machine.
+		Condition: func(cond string) (bool, error) {
+			if cond != "sandbox" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			ok, _ := gradingRun.SandboxAvailable(context.Background())
+			return ok, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"verdict": cmdVerdict,
