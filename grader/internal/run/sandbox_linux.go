@@ -49,7 +49,9 @@ func sandboxed(root string, hide, args []string) (string, []string, error) {
 		argv = append(argv, "--ro-bind", dir, dir)
 	}
 	for _, dir := range hide {
-		if fi, err := os.Stat(dir); err == nil && fi.IsDir() && dir != "/" {
+		// Never the folder graded, nor one that holds it (grading the
+		// solutions themselves, say).
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() && !inside(cwd, dir) && !inside(filepath.Dir(exe), dir) {
 			argv = append(argv, "--tmpfs", dir)
 		}
 	}
@@ -77,4 +79,10 @@ func SandboxAvailable(ctx context.Context) (bool, string) {
 			"(on Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0)", msg)
 	}
 	return true, ""
+}
+
+// inside reports whether path is dir or below it.
+func inside(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
