@@ -419,14 +419,7 @@ func reportRuns(t runT, runs []Run, opts Options) {
 		races := traceback.Races(r.Stderr)
 		if len(races) > 0 {
 			note("race", r, func() string {
-				var b strings.Builder
-				for i, race := range races {
-					if i == 2 {
-						break
-					}
-					b.WriteString(traceback.DescribeRace(race, mine))
-				}
-				return fmt.Sprintf("had a data race:\n%s%s", b.String(), races[0].Explain(mine))
+				return fmt.Sprintf("had a data race:\n%s%s", traceback.DescribeRaces(races, mine, 1), races[0].Explain(mine))
 			})
 		}
 		switch {
