@@ -135,13 +135,16 @@ func TestSolutions(t *testing.T) {
 		t.Skip("no solutions (a template checkout)")
 	}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Generate(filepath.Base(f), src); err != nil {
-			t.Errorf("%s: %v", f, err)
-		}
+		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Generate(filepath.Base(f), src); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
 
