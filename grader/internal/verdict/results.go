@@ -336,6 +336,14 @@ func (p *pkg) behaviourFailure(check catalog.Check, names []string) (msg, detail
 			}
 		}
 	}
+	// The log has what every one of them printed.
+	for _, name := range others {
+		if t := p.tests[name]; t != nil {
+			detail += "\n" + t.out.String()
+		} else {
+			detail += "\n=== " + name + ": did not run\n"
+		}
+	}
 	if len(others) > 0 {
 		if i := strings.LastIndex(msg, "\n"+saidMore); i >= 0 && !strings.Contains(msg[i+1:], "\n") {
 			// One line for both: "(It said 2 things more, and TestB failed too: ...)".
