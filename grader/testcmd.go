@@ -19,6 +19,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/report"
 	gotest "github.com/go-concurrency-lab/course/grader/internal/run"
+	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -32,6 +33,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	dir := fs.String("dir", "exercises", "grade the exercise folders under `dir`")
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	race := fs.Bool("race", true, "look for data races (needs cgo); -race=false says so in the report")
+	sandbox := fs.Bool("sandbox", false, "run the tests in a sandbox (Linux, bubblewrap), as Classroom 50's autograder does; where none can be had, a notice says so")
 	verbose := fs.Bool("v", false, "print the full log of each exercise that does not pass (text format)")
 	deadline := fs.Duration("deadline", 0, "stop grading after `duration` and report what did not finish as errors (0: no limit; classroom formats)")
 	names, err := parseFlags(fs, args)
@@ -60,6 +62,13 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	}
 
 	plan := grade.Plan{Root: root, NoRace: !*race}
+	if *sandbox {
+		ok, why := gradingRun.SandboxAvailable(ctx)
+		plan.Sandbox, plan.Hide = ok, sandboxHide(root, *hiddenDir)
+		if !ok {
+			fmt.Fprintf(e.stderr, "grader: notice: no sandbox: %s.\n", why)
+		}
+	}
 	var notices []string
 	plan.ModFile, plan.SumFile, notices = pristineModule(root)
 	for _, ex := range exercises {
@@ -115,6 +124,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 		out = stoppedOutcome(exercises, *deadline, ctx.Err() != nil)
 	}
+	// Nothing the student's code started may outlive the grading and
+	// change a result once it is written (report, result.json,
+	// $GITHUB_OUTPUT, the progress file).
+	gradingRun.KillDescendants()
 	if len(notices) > 0 {
 		for i := range out.Results {
 			out.Results[i].Notices = append(notices, out.Results[i].Notices...)

@@ -20,19 +20,19 @@ import (
 var Operators = []Operator{
 	{"remove-lock", "remove a Lock/Unlock (RLock/RUnlock) pair (RCXC, RSB)", removeLock},
 	{"rlock", "take the read lock (RLock/RUnlock) instead of the lock", rlock},
-	{"unlock-early", "unlock before the last write of the critical section (with a deferred unlock: the write alone goes outside) (SKCR)", unlockEarly},
+	{"unlock-early", "unlock before the last write of the critical section (SKCR)", unlockEarly},
 	{"lock-late", "take the lock after the critical section's first statement (SHCR)", lockLate},
 	{"split-critical", "unlock and lock again after the critical section's first statement (SPCR)", splitCritical},
 	{"swap-acquire", "take two locks (Lock, RLock, Take, Acquire) in the other order (ELPA)", swapAcquire},
-	{"value-receiver", "a method of a type that holds a lock or an atomic gets a copy of it (ESP)", valueReceiver},
-	{"drop-defer", "remove a deferred call: Unlock, Done, close, cancel, ... (RFU)", dropDefer},
+	{"value-receiver", "a method gets a copy of the lock or atomic it uses (ESP)", valueReceiver},
+	{"drop-defer", "remove a deferred call: Unlock, Done, close, cancel ... (RFU)", dropDefer},
 	{"undefer", "make a deferred call at once instead of at return", undefer},
 	{"swap-defers", "swap two deferred calls in a row", swapDefers},
 	{"remove-wait", "remove a WaitGroup's Wait (RTXC)", removeWait},
 	{"sleep-for-wait", "replace a WaitGroup's Wait with a millisecond's sleep (RJS)", sleepForWait},
-	{"add-in-goroutine", "move wg.Add into the goroutine it counts (wg.Go(f): the goroutine calls Add itself)", addInGoroutine},
+	{"add-in-goroutine", "move wg.Add into the goroutine it counts", addInGoroutine},
 	{"untrack-go", "wg.Go(f) becomes go f(): Wait does not wait for it", untrackGo},
-	{"no-go", "run a goroutine's function in the caller: go f() (wg.Go(f)) becomes f()", noGo},
+	{"no-go", "go f() (or wg.Go(f)) becomes f(): it runs in the caller", noGo},
 	{"remove-close", "remove a close(ch)", removeClose},
 	{"move-close", "close a channel one statement earlier", moveClose},
 	{"chan-cap-0", "make a buffered channel unbuffered (MXC)", chanCap(0)},
@@ -44,7 +44,7 @@ var Operators = []Operator{
 	{"drop-ctx-check", "ignore an ended context: ctx.Err() in a condition reads as nil", dropCtxCheck},
 	{"background-ctx", "pass context.Background() instead of ctx", backgroundCtx},
 	{"drop-cancel", "remove a call of cancel()", dropCancel},
-	{"remove-once", "call the function of once.Do (sync.OnceFunc, OnceValue, OnceValues) every time (RSB)", removeOnce},
+	{"remove-once", "call once.Do's function (OnceFunc's, OnceValue's) every time (RSB)", removeOnce},
 	{"atomic-plain", "atomic access becomes plain access (EAN)", atomicPlain},
 	{"broadcast-signal", "Broadcast becomes Signal: one waiter wakes, not all (RNA)", broadcastSignal},
 	{"remove-signal", "remove a Cond's Signal or Broadcast (RCXC)", removeSignal},
@@ -1123,10 +1123,21 @@ func isGuard(cond ast.Expr) bool {
 
 func removeClamp(p *pkg) []site {
 	var out []site
+	whole := map[*ast.CallExpr]bool{} // n = max(n, 1): the statement goes, not the call
 	walk(p.file, func(fn string, n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.BlockStmt:
 			for i, s := range n.List {
+				if as, ok := s.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 && as.Tok == token.ASSIGN {
+					if c, ok := as.Rhs[0].(*ast.CallExpr); ok && len(c.Args) == 2 && p.builtin(c, "max") &&
+						slices.ContainsFunc(c.Args, func(a ast.Expr) bool { return str(a) == str(as.Lhs[0]) }) &&
+						slices.ContainsFunc(c.Args, func(a ast.Expr) bool { return isLit(a, "0", "1") }) {
+						whole[c] = true
+						list := &n.List
+						out = append(out, site{fn, func() { remove(list, i) }})
+						continue
+					}
+				}
 				is, ok := s.(*ast.IfStmt)
 				if !ok || is.Init != nil || is.Else != nil || len(is.Body.List) != 1 || !isGuard(is.Cond) {
 					continue
@@ -1138,12 +1149,15 @@ func removeClamp(p *pkg) []site {
 				}
 			}
 		case *ast.CallExpr:
-			if len(n.Args) != 2 || !p.builtin(n, "max") {
+			if len(n.Args) != 2 || !p.builtin(n, "max") || whole[n] {
 				return true
 			}
 			for k, a := range n.Args {
 				if isLit(a, "0", "1") {
 					other := n.Args[1-k]
+					if _, ok := other.(*ast.BinaryExpr); ok {
+						other = &ast.ParenExpr{X: other} // max(a-b, 1) * w: (a-b) * w
+					}
 					c := n
 					out = append(out, site{fn, func() { replace(p.file, c, other) }})
 					break

@@ -175,7 +175,9 @@ func (p *pkg) hasMethod(e ast.Expr, name string) bool {
 func clone(e ast.Expr) ast.Expr {
 	c, err := parser.ParseExpr(str(e))
 	if err != nil {
-		panic("mutate: cannot clone " + str(e) + ": " + err.Error())
+		// types.ExprString abbreviates some expressions (function
+		// literals): share the node instead, which prints the same.
+		return e
 	}
 	setPos(c, token.NoPos)
 	return c

@@ -330,6 +330,13 @@ func writeDiagnosis(b *strings.Builder, p palette, e *verdict.Result, o Options)
 		}
 		msgs[i].msg = fit(msgs[i].msg, keep)
 	}
+	// Still too long (lines at the student's code are kept above): the
+	// checks after the first keep their first line only.
+	for i := len(msgs) - 1; i > 0 && count() > room; i-- {
+		if len(msgs[i].msg) > 2 {
+			msgs[i].msg = []string{msgs[i].msg[0], "  ... (the rest is in the full log)"}
+		}
+	}
 	next := 0
 	for i, l := range lines {
 		b.WriteString(l + "\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/grade"
 	"github.com/go-concurrency-lab/course/grader/internal/mutate"
+	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -28,6 +29,7 @@ type MutantReport struct {
 	NoCompile  []string // mutants that did not build with the hidden tests
 	Killed     []string // rejected by the hidden tests in every run
 	Equivalent []string // survived, and exercise.json lists them as equivalent
+	Why        []string // the reason exercise.json gives, for each of Equivalent
 	Survived   []Survivor
 	// Stale lists the equivalents exercise.json names that are no longer
 	// generated, or that the tests now kill: "name: why".
@@ -199,7 +201,16 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		}
 		procs := cfg.procs(i)
 		t := time.Now()
-		out, err := grade.Run(ctx, grade.Plan{Root: tmp, Targets: ts, Procs: procs})
+		// A line every tenth of the mutants: a catalog's run is long.
+		finished, step := 0, max(len(ts)/10, 10)
+		event := func(ev testjson.Event) {
+			if ev.Test == "" && ev.Package != "" && (ev.Action == testjson.Pass || ev.Action == testjson.Fail || ev.Action == testjson.Skip) {
+				if finished++; finished%step == 0 && finished < len(ts) {
+					progress(cfg, "mutate: run %d/%d: %d of %d mutants graded, %v", i+1, cfg.Runs, finished, len(ts), time.Since(t).Round(time.Second))
+				}
+			}
+		}
+		out, err := grade.Run(ctx, grade.Plan{Root: tmp, Targets: ts, Procs: procs, Event: event})
 		if err != nil {
 			return nil, fmt.Errorf("grading the mutants, run %d: %w", i+1, err)
 		}
@@ -246,6 +257,12 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			}
 		case equivalent:
 			rep.Equivalent = append(rep.Equivalent, name)
+			for _, q := range v.target.Exercise.Equivalent {
+				if q.Mutant == name {
+					rep.Why = append(rep.Why, q.Why)
+					break
+				}
+			}
 		default:
 			rep.Survived = append(rep.Survived, Survivor{Name: name, Passed: v.passed, Runs: v.runs,
 				Diff: mutate.Diff("solutions/"+v.target.Exercise.Name+"/"+v.target.Exercise.File, srcs[v.target.Exercise.Name], v.mutant)})
@@ -354,6 +371,9 @@ func (r *MutateResult) Print(w io.Writer) {
 		}
 		for _, s := range e.Survived {
 			fmt.Fprintf(w, "\n%s: SURVIVED %s (passed %d of %d runs)\n%s", e.Exercise, s.Name, s.Passed, s.Runs, s.Diff)
+		}
+		for i, name := range e.Equivalent {
+			fmt.Fprintf(w, "\n%s: equivalent %s: %s\n", e.Exercise, name, e.Why[i])
 		}
 		for _, s := range e.Stale {
 			fmt.Fprintf(w, "\n%s: equivalent %s\n", e.Exercise, s)

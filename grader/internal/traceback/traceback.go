@@ -6,6 +6,7 @@ package traceback
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -254,14 +255,82 @@ func (f Filter) first(frames []Frame) (Frame, bool) {
 
 // line returns the trimmed text of a line of a student's file, or "".
 func (f Filter) line(fr Frame) string {
-	if f.Source == nil || fr.Line < 1 {
+	if fr.Line < 1 {
 		return ""
 	}
-	lines := strings.Split(string(f.Source(fr.File)), "\n")
+	lines := f.lines(fr.File)
 	if fr.Line > len(lines) {
 		return ""
 	}
 	return strings.TrimSpace(lines[fr.Line-1])
+}
+
+// lines returns the lines of a student's file: from Source, or else read
+// from disk; nil for a file that is not the student's.
+func (f Filter) lines(file string) []string {
+	var data []byte
+	switch {
+	case f.Source != nil:
+		data = f.Source(file)
+	case f.Mine(file):
+		data, _ = os.ReadFile(file)
+	}
+	if data == nil {
+		return nil
+	}
+	return strings.Split(string(data), "\n")
+}
+
+// addInGoroutine looks, in the student's source, for a WaitGroup's Add in
+// the goroutine started at the go statement go, and the Wait after it: the
+// usual cause of a race inside sync.WaitGroup, whose report names no line
+// (the race runtime shows only runtime.racewrite and runtime.raceread).
+func (f Filter) addInGoroutine(goStmt Frame) (add, wait Frame, ok bool) {
+	lines := f.lines(goStmt.File)
+	if goStmt.Line < 1 || goStmt.Line > len(lines) {
+		return add, wait, false
+	}
+	for i := goStmt.Line - 1; i < len(lines) && i < goStmt.Line+8; i++ {
+		if strings.Contains(lines[i], ".Add(") && (i > goStmt.Line-1 || strings.Contains(lines[i], "go ")) {
+			add = Frame{File: goStmt.File, Line: i + 1}
+			for j := i + 1; j < len(lines) && j < i+40; j++ {
+				if strings.Contains(lines[j], ".Wait()") {
+					return add, Frame{File: goStmt.File, Line: j + 1}, true
+				}
+			}
+			return add, wait, false
+		}
+	}
+	return add, wait, false
+}
+
+// raceRuntimeOnly reports whether an access's stack is the race runtime's
+// alone: an access that sync annotates for the race detector.
+func raceRuntimeOnly(a Access) bool {
+	for _, fr := range a.Frames {
+		if !strings.HasPrefix(fr.Func, "runtime.race") {
+			return false
+		}
+	}
+	return true
+}
+
+// syncWaitGroup finds, for a race reported inside sync, the student's Add
+// in a goroutine and the Wait it races with.
+func (r Race) syncWaitGroup(mine Filter) (add, wait Frame, ok bool) {
+	for _, a := range r.Accesses {
+		if !raceRuntimeOnly(a) {
+			return add, wait, false
+		}
+	}
+	for _, a := range r.Accesses {
+		if c, found := mine.first(r.Created[a.Goroutine]); found {
+			if add, wait, ok = mine.addInGoroutine(c); ok {
+				return add, wait, true
+			}
+		}
+	}
+	return add, wait, false
 }
 
 // at names a frame of the student's: "exercises/05-racy-counter/counter.go:12 (in Inc)".
@@ -459,6 +528,9 @@ func (r Race) Kind(mine Filter) RaceKind {
 	case has("sync.(*WaitGroup).Add") || has("sync.(*WaitGroup).Wait"):
 		return WaitGroupRace
 	}
+	if _, _, ok := r.syncWaitGroup(mine); ok {
+		return WaitGroupRace
+	}
 	for _, s := range ss {
 		if strings.HasPrefix(s.call, "sync.(*Mutex)") || strings.HasPrefix(s.call, "sync.(*RWMutex)") {
 			return CopyRace
@@ -513,6 +585,12 @@ func DescribeRace(r Race, mine Filter) string {
 			fmt.Fprintf(&b, "  %s at %s runs in the goroutine, while %s at %s already waits\n",
 				callName(mine, *add, "Add"), mine.Rel(add.at.File)+":"+fmt.Sprint(add.at.Line),
 				callName(mine, *wait, "Wait"), mine.Rel(wait.at.File)+":"+fmt.Sprint(wait.at.Line))
+			return b.String()
+		}
+		if a, w, ok := r.syncWaitGroup(mine); ok {
+			fmt.Fprintf(&b, "  %s at %s runs in the goroutine, while %s at %s already waits\n",
+				callName(mine, side{at: a, ok: true}, "Add"), mine.Rel(a.File)+":"+fmt.Sprint(a.Line),
+				callName(mine, side{at: w, ok: true}, "Wait"), mine.Rel(w.File)+":"+fmt.Sprint(w.Line))
 			return b.String()
 		}
 	case SendCloseRace:

@@ -11,8 +11,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-concurrency-lab/course/grader/check"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
@@ -194,14 +194,14 @@ func makeEntry(lines []string) entry {
 	text := strings.TrimSpace(strings.Join(keep, "\n"))
 	k := kindAssert
 	switch {
-	case strings.Contains(text, check.SealPrefix):
+	case strings.Contains(text, seal.Prefix):
 		k = kindSeal
-	case strings.Contains(text, check.TimeMarker):
+	case strings.Contains(text, seal.TimeMarker):
 		k = kindTime
-		text = strings.TrimSpace(strings.ReplaceAll(text, check.TimeMarker, ""))
-	case strings.Contains(text, check.RaceMarker):
+		text = strings.TrimSpace(strings.ReplaceAll(text, seal.TimeMarker, ""))
+	case strings.Contains(text, seal.RaceMarker):
 		k = kindRace
-		text = strings.TrimSpace(strings.ReplaceAll(text, check.RaceMarker, ""))
+		text = strings.TrimSpace(strings.ReplaceAll(text, seal.RaceMarker, ""))
 	case strings.Contains(text, "race detected during execution of test"):
 		k = kindRace
 	case strings.Contains(text, "goroutines were still running after the work was done"),

@@ -52,6 +52,8 @@ func (p *pkg) result(stopped string) Result {
 	switch {
 	case p.Missing != "":
 		r.skipAll(Error, p.Missing)
+	case p.keyGone:
+		r.skipAll(Error, KeyGone)
 	case p.failed:
 		r.skipAll(Skip, "Not checked: the code does not build yet.")
 		b := r.Check("build")
@@ -83,7 +85,13 @@ func (p *pkg) result(stopped string) Result {
 	return r
 }
 
+// KeyGone is the message of an exercise whose test binary lost its seal
+// key to something that read it before the hidden tests could.
+const KeyGone = "The grader's key for this exercise's test binary was gone before the hidden tests could read it: " +
+	"something in the binary read it first. Nothing of this run is graded."
+
 // skipAll gives every check the status and message.
+
 func (r *Result) skipAll(s Status, msg string) {
 	for i := range r.Checks {
 		r.Checks[i].Status, r.Checks[i].Message = s, msg

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-concurrency-lab/course/grader/check"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
@@ -172,6 +172,7 @@ type pkg struct {
 	dumping   bool   // after a test time-out: the goroutine dump follows
 	dump      tailBuffer
 	stop      Stop // set when the grader stopped the test process
+	keyGone   bool // check found the seal key gone: something read it first
 }
 
 type test struct {
@@ -256,7 +257,7 @@ func (f *Folder) Event(ev testjson.Event) {
 	case testjson.Run:
 		t.action = testjson.Run
 	case testjson.Output:
-		if strings.Contains(ev.Output, check.SealPrefix) && !strings.Contains(ev.Test, "/") {
+		if strings.Contains(ev.Output, seal.Prefix) && !strings.Contains(ev.Test, "/") {
 			t.sealed = t.sealed || f.validSeal(p, ev.Test, ev.Output)
 		}
 		p.output(ev.Output, ev.Test)
@@ -274,9 +275,9 @@ func (f *Folder) Event(ev testjson.Event) {
 }
 
 func (f *Folder) validSeal(p *pkg, name, line string) bool {
-	_, got, _ := strings.Cut(line, check.SealPrefix)
+	_, got, _ := strings.Cut(line, seal.Prefix)
 	got = strings.TrimSpace(got)
-	want := check.SealOf(f.key, p.Label+"/"+name)
+	want := seal.Of(f.key, p.Label+"/"+name)
 	return len(f.key) > 0 && hmac.Equal([]byte(got), []byte(want))
 }
 
@@ -288,13 +289,15 @@ func (p *pkg) output(line, testName string) {
 		p.raceSeen, p.inRace = true, true
 	case p.inRace && strings.HasPrefix(line, "=================="):
 		p.inRace = false
-	case strings.Contains(line, check.RaceMarker):
+	case strings.Contains(line, seal.RaceMarker):
 		p.raceSeen = true
 	case strings.HasPrefix(line, "panic: test timed out after"):
 		p.timedOut = true
 		p.timeoutIn = testName
 		p.dumping = true
-	case strings.Contains(line, check.TimeMarker):
+	case strings.Contains(line, seal.KeyGoneMarker):
+		p.keyGone = true
+	case strings.Contains(line, seal.TimeMarker):
 		p.timedOut = true
 		if p.timeoutIn == "" {
 			p.timeoutIn = testName
