@@ -387,6 +387,8 @@ func (p *pkg) elsewhere(name string) string {
 		return name + " never ran (see behaviour)"
 	}
 	switch {
+	case t.crash != nil:
+		return fmt.Sprintf("%s %s (see %s)", name, t.how(), p.causeCheck(t))
 	case t.has(kindRace) && !t.has(kindAssert):
 		return fmt.Sprintf("%s failed only through the data race it ran into (see %s)", name, p.kindOwner(kindRace))
 	case t.has(kindLeak) && !t.has(kindAssert):
