@@ -649,6 +649,11 @@ func (p *pkg) buildMessage() string {
 	if hidden {
 		msg += "\nWhere the error is in the hidden tests, they call something your code no longer has:\n" +
 			"keep the names and signatures the stub gave you."
+		if !p.namesLine(msg) {
+			if at := p.lookAt(msg); at != "" {
+				msg += "\n" + at
+			}
+		}
 	}
 	return msg
 }
