@@ -626,6 +626,7 @@ var hiddenPos = regexp.MustCompile(`^(?:.*[/\\])?([\w.-]+_test\.go):\d+(?::\d+)?
 func (p *pkg) buildMessage() string {
 	var keep []string
 	hidden := false
+	seen := map[string]bool{}
 	for _, l := range strings.Split(p.buildOut.String(), "\n") {
 		l = strings.TrimRight(l, "\r")
 		if l == "" || strings.HasPrefix(l, "# ") {
@@ -639,6 +640,10 @@ func (p *pkg) buildMessage() string {
 				l = "the hidden tests: " + m[2]
 			}
 		}
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
 		keep = append(keep, l)
 		if len(keep) == 10 {
 			keep = append(keep, "...")
