@@ -11,7 +11,8 @@ bundle's own copy of the grader and hidden tests, never the student's:
       course/            the course's module as the instructor trusts it:
                          go.mod, go.sum, course.go and grader/ (its source,
                          with the hidden tests it embeds)
-      hidden/            optional: private hidden tests (*.txtar), graded
+      hidden/            optional: private hidden tests (a folder per exercise,
+                         or *.txtar archives), graded
                          with instead of the ones inside course/grader/hidden
       bin/grader         optional: a prebuilt grader for the job's runner,
                          used instead of building course/
@@ -146,19 +147,32 @@ def wanted(name):
 
 def course_exercises(bundle):
     """Each exercise of the course with its points per check, read from the
-    bundle's hidden archives; empty when they cannot be read."""
+    bundle's hidden tests (folders with an exercise.json, or *.txtar
+    archives); empty when they cannot be read."""
     for folder in (os.path.join(bundle, "hidden"), os.path.join(bundle, "course", "grader", "hidden")):
         try:
-            names = sorted(n for n in os.listdir(folder) if n.endswith(".txtar"))
+            names = sorted(os.listdir(folder))
         except OSError:
             continue
         out = []
         for n in names:
-            name = n[:-len(".txtar")]
+            path = os.path.join(folder, n)
+            meta = os.path.join(path, "exercise.json")
+            if os.path.isfile(meta):
+                name = n
+            elif n.endswith(".txtar"):
+                name = n[:-len(".txtar")]
+            else:
+                continue
             if not wanted(name):
                 continue
             try:
-                out.append((name, archive_points(os.path.join(folder, n))))
+                if os.path.isfile(meta):
+                    with open(meta, encoding="utf-8") as f:
+                        points = json.load(f).get("points", {})
+                    out.append((name, {k: int(v) for k, v in points.items() if isinstance(v, int) and v >= 0}))
+                else:
+                    out.append((name, archive_points(path)))
             except (OSError, ValueError):
                 out.append((name, {}))
         if out:
@@ -255,6 +269,79 @@ def clean_env(extra=None):
     return env
 
 
+# ------------------------------------------------------------ processes
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper():
+    """On Linux, makes this process the reaper of everything it starts,
+    directly or not: a process left behind (even in a session of its own,
+    Setsid) is handed to this one rather than to init, so that
+    kill_descendants finds it. Returns whether that worked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def descendants():
+    """The pids of the processes below this one, from /proc (Linux)."""
+    parent = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for n in names:
+        if not n.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % n, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1:
+            parent[int(n)] = int(fields[1])
+    me, out = os.getpid(), []
+    for pid in parent:
+        a, hops = parent.get(pid), 0
+        while a and a > 1 and hops < 1024:
+            if a == me:
+                out.append(pid)
+                break
+            a, hops = parent.get(a), hops + 1
+    return out
+
+
+def kill_descendants():
+    """Kills every process this one started, directly or not, and reaps
+    them, until none is left: nothing the student's code started may change
+    result.json once it is written."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pids = descendants()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        time.sleep(0.01)
+
+
 def run(cmd, cwd, env, timeout):
     """Runs cmd in a process group of its own, killed whole at the timeout.
     Returns (exit code or None on a time-out, output)."""
@@ -306,7 +393,9 @@ def grade(bundle, student, work, deadline):
             raise RuntimeError("building the bundle's grader %s:\n%s" % (
                 "took too long" if code is None else "failed", text[-3000:]))
 
-    args = [grader, "test", "-format", "classroom50", "-dir", os.path.join(ws, "exercises")]
+    # -sandbox: each test binary in bubblewrap where the runner has it (the
+    # grader prints a notice where it cannot).
+    args = [grader, "test", "-format", "classroom50", "-sandbox", "-dir", os.path.join(ws, "exercises")]
     hidden = os.path.join(bundle, "hidden")
     if os.path.isdir(hidden):
         args += ["-hidden", hidden]
@@ -317,6 +406,9 @@ def grade(bundle, student, work, deadline):
     args += EXERCISES
     identity_env = {k: os.environ[k] for k in IDENTITY_ENV if k in os.environ}
     log("grading: " + " ".join(args[1:]))
+    # The sandbox shows the bundle (hidden tests, the grader that embeds
+    # them) empty to the code under test.
+    identity_env["GCL_SANDBOX_HIDE"] = bundle
     code, text = run(args, out, clean_env(identity_env), left - 15)
     sys.stdout.write(text)
     if code is None:
@@ -353,12 +445,15 @@ def main():
     student = os.getcwd()
     now = datetime.datetime.now(datetime.timezone.utc)
     work = tempfile.mkdtemp(prefix="gcl-grade-")
+    reaper = become_subreaper()
     try:
         res, body = grade(bundle, student, work, deadline)
     except Exception as e:  # anything at all: the student still gets a result
         log("no grade: %s" % e)
         res, body = fallback(bundle, str(e), now)
     finally:
+        if reaper:
+            kill_descendants()
         shutil.rmtree(work, ignore_errors=True)
     write(student, res, body)
     log("score %d/%d in %.0fs" % (res["score"], res["max-score"], time.monotonic() - start))
@@ -392,8 +487,11 @@ def make_bundle(argv):
         shutil.rmtree(dst, ignore_errors=True)
         os.makedirs(dst)
         for n in os.listdir(hidden):
+            src = os.path.join(hidden, n)
             if n.endswith(".txtar"):
-                shutil.copyfile(os.path.join(hidden, n), os.path.join(dst, n))
+                shutil.copyfile(src, os.path.join(dst, n))
+            elif os.path.isfile(os.path.join(src, "exercise.json")):
+                shutil.copytree(src, os.path.join(dst, n), symlinks=False)
     print("bundle written to %s" % out)
     return 0
 

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The tests build a bundle from this checkout with a private hidden/ that
@@ -60,11 +61,9 @@ func makeBundle(t *testing.T, py string) string {
 	dir := t.TempDir()
 	hidden := filepath.Join(dir, "private")
 	os.MkdirAll(hidden, 0o755)
-	data, err := os.ReadFile(filepath.Join("..", "grader", "hidden", "01-wait-for-hello.txtar"))
-	if err != nil {
+	if err := os.CopyFS(filepath.Join(hidden, "01-wait-for-hello"), os.DirFS(filepath.Join("..", "grader", "hidden", "01-wait-for-hello"))); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(hidden, "01-wait-for-hello.txtar"), data, 0o644)
 	bundle := filepath.Join(dir, "bundle")
 	out, err := exec.Command(py, "autograder.py", "bundle", bundle, "--hidden", hidden).CombinedOutput()
 	if err != nil {
@@ -213,4 +212,54 @@ func TestAutograder(t *testing.T) {
 			t.Errorf("score %d, tests %+v", *r.Score, r.Tests)
 		}
 	})
+}
+
+// A submission whose program leaves a process behind, in a session of its
+// own, to rewrite result.json once autograder.py has written it: nothing
+// of it is left by then. (The exercise allows what the recipe imports
+// here; by default the grader does not even build it.)
+func TestAutograderLeavesNothingBehind(t *testing.T) {
+	py := python(t)
+	if runtime.GOOS != "linux" {
+		t.Skip("the subreaper is Linux only")
+	}
+	bundle := prebuilt(t, makeBundle(t, py))
+	meta := filepath.Join(bundle, "hidden", "01-wait-for-hello", "exercise.json")
+	data, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), "{", `{"imports": ["os", "os/exec", "syscall"],`, 1))
+	if err := os.WriteFile(meta, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := student(t, "")
+	result := filepath.Join(dir, "result.json")
+	src := `package main
+
+import (
+	"fmt"
+	"os/exec"
+	"syscall"
+)
+
+func main() {
+	cmd := exec.Command("sh", "-c", "sleep 2; echo HACKED >> ` + result + `")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Start()
+	fmt.Println("Start")
+	fmt.Println("hello world")
+	fmt.Println("End")
+}
+`
+	os.WriteFile(filepath.Join(dir, "exercises", "01-wait-for-hello", "main.go"), []byte(src), 0o644)
+	autograde(t, py, bundle, dir)
+	time.Sleep(4 * time.Second)
+	got, err := os.ReadFile(result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(got), "HACKED") {
+		t.Fatalf("a process of the submission rewrote result.json after autograder.py wrote it:\n%s", got)
+	}
 }

@@ -189,7 +189,7 @@ func keys(m map[string]runnerResult) []string {
 // hidden tests import into dir.
 func copyCourseModule(root, dir string) error {
 	rels := []string{"go.mod", "go.sum", "course.go"}
-	for _, pkg := range []string{"grader/check", "grader/internal/traceback"} {
+	for _, pkg := range []string{"grader/check", "grader/internal/traceback", "grader/internal/seal"} {
 		entries, err := os.ReadDir(filepath.Join(root, pkg))
 		if err != nil {
 			return err

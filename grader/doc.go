@@ -27,6 +27,10 @@
 //	                         the ones built into the grader (private tests)
 //	  -race=false            do not look for data races; the race check then
 //	                         reports "not checked" and no exercise can pass
+//	  -v                     print each failing exercise's full log (the tests' own
+//	                         output, race reports, goroutine dumps) after its
+//	                         diagnosis; without -v the text names the file that
+//	                         holds it, .grader/logs/NN-slug.txt
 //	watch      re-grade the exercise being worked on whenever one of its files
 //	           changes, passed or not; it stays on that exercise (the first not
 //	           yet passed, or the one named) until n. Keys: h hint, n next,
@@ -63,27 +67,50 @@
 //	           its requirements ("1. ...")
 //	  -contracts             fail every exercise that has no contract table
 //	  -mutate                mutation testing instead; see below
+//	  -mutants LIST          with -mutate, only these mutants (comma-separated names,
+//	                         drop-defer:Stop#1, or operators, drop-defer)
 //
 // # Mutation testing
 //
 // selftest -mutate [-runs N] [exercise ...] measures the hidden tests by the
 // wrong answers they let through. From each exercise's reference solution
 // (solutions/NN-slug/FILE) it generates mutants, each with one
-// concurrency mistake: a Lock/Unlock pair removed, Lock turned into
-// RLock, the unlock moved before the last write, the lock taken late or
-// the critical section split, two locks taken in the other order, a value
-// receiver (a copied lock), a deferred call dropped or made at once, two
-// defers swapped, wg.Wait removed or replaced by a sleep, wg.Add moved
-// into the goroutine, wg.Go(f) turned into go f() or f(), go f() into
-// f(), a close removed or moved earlier, a channel's capacity made 0, 1
-// or one less, a select's ctx.Done() case or another case dropped, a
-// default: added to a blocking select, ctx.Err() in a condition read as
-// nil, context.Background() passed instead of ctx, a cancel() dropped,
-// once.Do (sync.OnceFunc/OnceValue/OnceValues) removed, atomic access made
-// plain, Broadcast turned into Signal, a Signal removed, a Cond's wait
-// loop turned into an if, an edge-input guard (if n < 1, max(n, 1))
-// removed. The operators are listed in package
-// grader/internal/mutate.
+// concurrency mistake, made by these operators (package
+// grader/internal/mutate; in parentheses, the operator of Bradbury, Cordy and
+// Dingel's concurrency mutation operators for Java that each translates):
+//
+//	remove-lock       remove a Lock/Unlock (RLock/RUnlock) pair (RCXC, RSB)
+//	rlock             take the read lock (RLock/RUnlock) instead of the lock
+//	unlock-early      unlock before the last write of the critical section (SKCR)
+//	lock-late         take the lock after the critical section's first statement (SHCR)
+//	split-critical    unlock and lock again after the critical section's first statement (SPCR)
+//	swap-acquire      take two locks (Lock, RLock, Take, Acquire) in the other order (ELPA)
+//	value-receiver    a method gets a copy of the lock or atomic it uses (ESP)
+//	drop-defer        remove a deferred call: Unlock, Done, close, cancel ... (RFU)
+//	undefer           make a deferred call at once instead of at return
+//	swap-defers       swap two deferred calls in a row
+//	remove-wait       remove a WaitGroup's Wait (RTXC)
+//	sleep-for-wait    replace a WaitGroup's Wait with a millisecond's sleep (RJS)
+//	add-in-goroutine  move wg.Add into the goroutine it counts
+//	untrack-go        wg.Go(f) becomes go f(): Wait does not wait for it
+//	no-go             go f() (or wg.Go(f)) becomes f(): it runs in the caller
+//	remove-close      remove a close(ch)
+//	move-close        close a channel one statement earlier
+//	chan-cap-0        make a buffered channel unbuffered (MXC)
+//	chan-cap-1        give a channel a buffer of 1 (MXC)
+//	chan-cap-minus-1  give a channel one place less than it has (MXC)
+//	drop-done-case    remove the <-ctx.Done() case of a select
+//	drop-case         remove another case of a select (not default)
+//	add-default       add an empty default: to a select that blocks
+//	drop-ctx-check    ignore an ended context: ctx.Err() in a condition reads as nil
+//	background-ctx    pass context.Background() instead of ctx
+//	drop-cancel       remove a call of cancel()
+//	remove-once       call once.Do's function (OnceFunc's, OnceValue's) every time (RSB)
+//	atomic-plain      atomic access becomes plain access (EAN)
+//	broadcast-signal  Broadcast becomes Signal: one waiter wakes, not all (RNA)
+//	remove-signal     remove a Cond's Signal or Broadcast (RCXC)
+//	wait-if           check a Cond's condition once (if) instead of in a loop (for)
+//	remove-clamp      remove an edge-input guard: if n < 1 {...}, max(n, 1)
 //
 // A mutant is named operator:function#ordinal, "drop-defer:Stop#1" being
 // the first place in function Stop where drop-defer applies; a name stays
@@ -100,7 +127,9 @@
 // The report gives per exercise: generated, no build, killed (failed in
 // every run), equivalent, survived, the solution's test time and the
 // mutants' (summed, and the slowest), then each survivor with a unified
-// diff from the solution, and the catalog's wall time. A survivor is a
+// diff from the solution, each equivalent with its reason, the killed
+// mutants that were slow to fail (over
+// 3× the solution's time and a second more), and the catalog's wall time. A survivor is a
 // missing test, or an equivalent mutant: one no test can tell from the
 // solution, listed in exercise.json with the reason,
 //
@@ -137,6 +166,15 @@
 //	rules      the exercise's static rules hold (e.g. no time.Sleep)
 //	time       everything ended within its time limit
 //
+// A check fails for its own kind of trouble only, whichever check lists the
+// test that showed it: race when the race detector reported a race, leaks
+// when goroutines were left behind, time when the tests ran out of time,
+// behaviour (or ordering) for everything else. A check whose tests did not
+// pass for another check's reason is "skip: not checked" and says which
+// check explains it; a test that did not run because an earlier one crashed
+// or hung names that test. Each failing check has one short diagnosis, at
+// the student's own file:line; the full detail is in the exercise's log.
+//
 // A check passes only when the grader saw each of its hidden tests report
 // pass together with a seal that only the grader's own test code can write:
 // printed imitations of test results, tests that never ran and test binaries
@@ -157,8 +195,10 @@
 //	      "status": "pass|fail|error", "score": 10, "max_score": 10,
 //	      "checks": [
 //	        {"name": "behaviour", "status": "pass|fail|error|skip",
-//	         "score": 4, "max_score": 4, "message": "..."}
+//	         "score": 4, "max_score": 4, "message": "...",
+//	         "detail": "..."}      // what the message was made from, in full (failing checks)
 //	      ],
+//	      "vet": ["exercises/05-racy-counter/counter.go:12: ..."], // go vet's findings
 //	      "notices": ["..."],      // things the student should know (files left out, ...)
 //	      "seconds": 1.2           // wall time of the exercise's test binary
 //	    }

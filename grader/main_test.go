@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	course "github.com/go-concurrency-lab/course"
+	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 )
 
 var update = flag.Bool("update", false, "rewrite the cmp files of the scripts in testdata/script")
@@ -25,6 +27,7 @@ var update = flag.Bool("update", false, "rewrite the cmp files of the scripts in
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"grader": func() {
+			gradingRun.BecomeSubreaper() // as main does
 			code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
 			if file := os.Getenv("GRADER_TEST_PEAK_RSS"); file != "" {
 				writePeakRSS(file)
@@ -102,6 +105,14 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			return writeHidden(shared, e.WorkDir)
+		},
+		// [sandbox]: the review's sandbox (bubblewrap) works on this machine.
+		Condition: func(cond string) (bool, error) {
+			if cond != "sandbox" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			ok, _ := gradingRun.SandboxAvailable(context.Background())
+			return ok, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"verdict": cmdVerdict,
@@ -195,7 +206,7 @@ func copyCourse(root, shared, dir string) error {
 		}
 		files[name] = data
 	}
-	for _, pkg := range []string{"grader/check", "grader/internal/traceback"} {
+	for _, pkg := range []string{"grader/check", "grader/internal/traceback", "grader/internal/seal"} {
 		entries, err := os.ReadDir(filepath.Join(root, pkg))
 		if err != nil {
 			return err

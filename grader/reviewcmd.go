@@ -16,6 +16,7 @@ import (
 
 	course "github.com/go-concurrency-lab/course"
 	"github.com/go-concurrency-lab/course/grader/internal/review"
+	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 )
 
 func init() {
@@ -26,11 +27,11 @@ func init() {
 // import. A review lays it over every student's checkout, where those
 // packages are the student's to edit.
 //
-//go:embed check/*.go internal/traceback/*.go
+//go:embed check/*.go internal/traceback/*.go internal/seal/*.go
 var pristine embed.FS
 
 // pristineDirs are the folders of pristine, relative to the course's root.
-var pristineDirs = []string{"grader/check", "grader/internal/traceback"}
+var pristineDirs = []string{"grader/check", "grader/internal/traceback", "grader/internal/seal"}
 
 func pristineOverlay() (map[string][]byte, error) {
 	files := map[string][]byte{}
@@ -58,6 +59,7 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	jobs := fs.Int("j", max(1, runtime.NumCPU()/2), "grade `n` students at a time")
 	timeout := fs.Duration("timeout", 15*time.Minute, "stop grading a student after `d` (they get 0)")
 	race := fs.Bool("race", true, "look for data races (needs cgo)")
+	sandbox := fs.Bool("sandbox", true, "run each student's tests in a sandbox (Linux, bubblewrap); where none can be had, the gradebook says so")
 	diffDir := fs.String("diff", "", "write each student's code beside the reference solution, as Markdown, into `dir`")
 	merge := fs.Bool("merge", false, "merge JSON gradebooks (the arguments) into one, instead of grading")
 	dirs, err := parseFlags(fs, args)
@@ -109,11 +111,14 @@ func runReview(ctx context.Context, e *env, args []string) int {
 	} else {
 		if gb, err = reviewClass(ctx, e, dirs, reviewOptions{
 			hidden: *hiddenDir, course: *courseDir, only: *only, jobs: *jobs,
-			timeout: *timeout, noRace: !*race, diff: *diffDir, output: *output,
+			timeout: *timeout, noRace: !*race, diff: *diffDir, output: *output, sandbox: *sandbox,
 		}); err != nil {
 			return exitFor(e, err)
 		}
 	}
+	// Nothing a student's code started may outlive the grading and
+	// change the gradebook once it is written.
+	gradingRun.KillDescendants()
 	if err := write(out, gb); err != nil {
 		return exitFor(e, err)
 	}
@@ -129,7 +134,7 @@ type reviewOptions struct {
 	hidden, course, only string
 	jobs                 int
 	timeout              time.Duration
-	noRace               bool
+	noRace, sandbox      bool
 	diff, output         string
 }
 
@@ -190,6 +195,15 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 			}
 		}
 	}
+	cfg.Hide = sandboxHide(root, o.hidden)
+	if o.sandbox {
+		cfg.Sandbox, cfg.NoSandbox = gradingRun.SandboxAvailable(ctx)
+	} else {
+		cfg.NoSandbox = "turned off with -sandbox=false"
+	}
+	if !cfg.Sandbox {
+		fmt.Fprintf(e.stderr, "grader: notice: no sandbox: %s. Each student's code runs with your account's access to this machine; the gradebook says so.\n", cfg.NoSandbox)
+	}
 	fmt.Fprintf(e.stderr, "Reviewing %d checkout(s), %d exercise(s), %d at a time...\n", len(dirs), len(exercises), o.jobs)
 	return review.Run(ctx, cfg, dirs)
 }
@@ -197,4 +211,23 @@ func reviewClass(ctx context.Context, e *env, dirs []string, o reviewOptions) (*
 func mustRead(p string) []byte {
 	data, _ := os.ReadFile(p)
 	return data
+}
+
+// sandboxHide lists the folders that the sandbox shows empty to the code
+// under test: the course's hidden tests and solutions in the instructor's
+// checkout, the -hidden folder, and those of GCL_SANDBOX_HIDE (Classroom
+// 50's bundle, say).
+func sandboxHide(root, hidden string) []string {
+	dirs := []string{filepath.Join(root, "grader", "hidden"), filepath.Join(root, "solutions")}
+	if hidden != "" {
+		if abs, err := filepath.Abs(hidden); err == nil {
+			dirs = append(dirs, abs)
+		}
+	}
+	for _, d := range filepath.SplitList(os.Getenv("GCL_SANDBOX_HIDE")) {
+		if abs, err := filepath.Abs(d); err == nil && d != "" {
+			dirs = append(dirs, abs)
+		}
+	}
+	return dirs
 }

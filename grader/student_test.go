@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,25 +58,31 @@ func TestStudentScripts(t *testing.T) {
 	})
 }
 
-// cmdWaitFile waits until a file exists and holds a pattern, for at most a
-// minute: waitfile PATH [SUBSTRING].
+// cmdWaitFile waits until a file exists and holds a pattern, for at most
+// five minutes: waitfile PATH [SUBSTRING]. (A grade takes a second or two;
+// with every script of the package building race binaries at once on a
+// small machine, the first can take more than a minute.)
 func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 || len(args) > 2 {
 		ts.Fatalf("usage: waitfile PATH [SUBSTRING]")
 	}
 	path := ts.MkAbs(args[0])
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(waitLimit)
 	for {
 		data, err := os.ReadFile(path)
 		if err == nil && (len(args) == 1 || strings.Contains(string(data), args[1])) {
 			return
 		}
 		if time.Now().After(deadline) {
-			ts.Fatalf("waitfile: %s did not appear (or did not hold %q) within a minute", args[0], args[len(args)-1])
+			ts.Fatalf("waitfile: %s did not appear (or did not hold %q) within %v", args[0], args[len(args)-1], waitLimit)
 		}
 		time.Sleep(20 * time.Millisecond) // polling a file the grader writes
 	}
 }
+
+// waitLimit bounds how long a test waits for the grader to print or write
+// something: far longer than a grade takes on a loaded machine.
+const waitLimit = 5 * time.Minute
 
 // TestWatchWaits follows a student in watch mode: it stays on the exercise
 // after it passes, grades every later save of it (here a second solution),
@@ -138,10 +145,10 @@ func TestWatchWaits(t *testing.T) {
 	// waitFor waits until the output holds want n times in all.
 	waitFor := func(want string, n int) {
 		t.Helper()
-		deadline := time.Now().Add(time.Minute)
+		deadline := time.Now().Add(waitLimit)
 		for strings.Count(out.String(), want) < n {
 			if time.Now().After(deadline) {
-				t.Fatalf("no %d× %q within a minute; the watch printed:\n%s", n, want, out.String())
+				t.Fatalf("no %d× %q within %v; the watch printed:\n%s", n, want, waitLimit, out.String())
 			}
 			time.Sleep(20 * time.Millisecond) // polling what the grader prints
 		}
@@ -166,7 +173,7 @@ func TestWatchWaits(t *testing.T) {
 		if c != exitPass {
 			t.Errorf("watch exited %d, want 0", c)
 		}
-	case <-time.After(time.Minute):
+	case <-time.After(waitLimit):
 		t.Fatal("watch did not end on q")
 	}
 }
@@ -187,4 +194,28 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestFitLines: a grade taller than the terminal is cut to fit, wrapped
+// lines counted, with its last lines (the score, the next step) kept.
+func TestFitLines(t *testing.T) {
+	var b strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&b, "line %d %s\n", i, strings.Repeat("x", i*3))
+	}
+	b.WriteString("\n0 of 1 exercises pass\nNext: fix it\n")
+	text := b.String()
+	for _, size := range [][2]int{{80, 30}, {40, 20}, {200, 100}} {
+		cols, rows := size[0], size[1]
+		got := fitLines(text, rows, cols, "make test EX=01")
+		if n := rowsOf(got, cols); n > rows && rowsOf(text, cols) > rows {
+			t.Errorf("%dx%d: %d rows", cols, rows, n)
+		}
+		if !strings.HasSuffix(got, "0 of 1 exercises pass\nNext: fix it\n") {
+			t.Errorf("%dx%d: the last lines are gone:\n%s", cols, rows, got)
+		}
+		if rowsOf(text, cols) > rows && !strings.Contains(got, "`make test EX=01` shows them all") {
+			t.Errorf("%dx%d: the cut is not said:\n%s", cols, rows, got)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/report"
 	gotest "github.com/go-concurrency-lab/course/grader/internal/run"
+	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -32,6 +33,8 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	dir := fs.String("dir", "exercises", "grade the exercise folders under `dir`")
 	hiddenDir := fs.String("hidden", "", "read the hidden tests from `dir` (a folder per exercise, or *.txtar archives) instead of the grader's own")
 	race := fs.Bool("race", true, "look for data races (needs cgo); -race=false says so in the report")
+	sandbox := fs.Bool("sandbox", false, "run the tests in a sandbox (Linux, bubblewrap), as Classroom 50's autograder does; where none can be had, a notice says so")
+	verbose := fs.Bool("v", false, "print the full log of each exercise that does not pass (text format)")
 	deadline := fs.Duration("deadline", 0, "stop grading after `duration` and report what did not finish as errors (0: no limit; classroom formats)")
 	names, err := parseFlags(fs, args)
 	if err != nil {
@@ -59,6 +62,13 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	}
 
 	plan := grade.Plan{Root: root, NoRace: !*race}
+	if *sandbox {
+		ok, why := gradingRun.SandboxAvailable(ctx)
+		plan.Sandbox, plan.Hide = ok, sandboxHide(root, *hiddenDir)
+		if !ok {
+			fmt.Fprintf(e.stderr, "grader: notice: no sandbox: %s.\n", why)
+		}
+	}
 	var notices []string
 	plan.ModFile, plan.SumFile, notices = pristineModule(root)
 	for _, ex := range exercises {
@@ -68,7 +78,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if viaMake() {
 		command = "make test"
 	}
-	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}}
+	opts := report.Options{Color: useColor(e.stdout), Files: map[string]string{}, Edit: map[string]string{}, Verbose: *verbose}
+	if !platformFormat(*format) {
+		opts.LogDir = report.LogDir // the full detail behind each message
+	}
 	for _, ex := range cat.Exercises {
 		opts.Exercises = append(opts.Exercises, ex.Name)
 	}
@@ -111,6 +124,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 		out = stoppedOutcome(exercises, *deadline, ctx.Err() != nil)
 	}
+	// Nothing the student's code started may outlive the grading and
+	// change a result once it is written (report, result.json,
+	// $GITHUB_OUTPUT, the progress file).
+	gradingRun.KillDescendants()
 	if len(notices) > 0 {
 		for i := range out.Results {
 			out.Results[i].Notices = append(notices, out.Results[i].Notices...)
@@ -127,6 +144,11 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	}
 	rep := report.New(out.Results, out.Race, out.RaceWhy)
 	rep.Command = command
+	if opts.LogDir != "" {
+		if err := report.SaveLogs(root, rep); err != nil {
+			fmt.Fprintln(e.stderr, err)
+		}
+	}
 	if lv != nil {
 		err = lv.finish(rep)
 	} else {

@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -65,8 +67,8 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 			stopWatching()
 			return exitFor(e, err)
 		}
-		if res.Status == verdict.Pass {
-			if *untilPass {
+		if res.Status == verdict.Pass || report.PassesHere(&res) {
+			if *untilPass && res.Status == verdict.Pass {
 				s.draw(focus, watcher.Mode(), "")
 				stopWatching()
 				return exitPass
@@ -159,7 +161,8 @@ func (s *watchSession) grade(ctx context.Context, ex *catalog.Exercise, dir stri
 	var b strings.Builder
 	rep := report.New([]verdict.Result{res}, out.Race, out.RaceWhy)
 	rep.Command = "watch"
-	o := report.Options{Color: s.color, Edit: map[string]string{ex.Name: editAt(s.w.root, dir, ex, &res)}}
+	o := report.Options{Color: s.color, Edit: map[string]string{ex.Name: editAt(s.w.root, dir, ex, &res)}, LogDir: report.LogDir}
+	report.SaveLogs(s.w.root, rep)
 	if err := report.WriteText(&b, rep, o); err != nil {
 		return res, err
 	}
@@ -194,8 +197,9 @@ func (s *watchSession) draw(ex *catalog.Exercise, mode, msg string) {
 	var b strings.Builder
 	if s.screen {
 		b.WriteString("\x1b[H\x1b[2J")
-		if rows := terminalRows(s.e.stdout); rows > 0 {
-			body = fitLines(body, rows-lineCount(head.String())-lineCount(foot.String())-1, suggest("test", ex.Number()))
+		if cols, rows := terminalSize(s.e.stdout); rows > 0 {
+			room := rows - rowsOf(head.String(), cols) - rowsOf(foot.String(), cols) - 1
+			body = fitLines(body, room, cols, suggest("test", ex.Number()))
 		}
 	} else {
 		b.WriteString("\n")
@@ -206,36 +210,65 @@ func (s *watchSession) draw(ex *catalog.Exercise, mode, msg string) {
 	io.WriteString(s.e.stdout, b.String())
 }
 
-func lineCount(s string) int { return strings.Count(s, "\n") }
-
-// fitLines cuts text to at most n lines, keeping its head and its last
-// lines (the score and the next step), and says how to see all of it.
-func fitLines(text string, n int, all string) string {
+// fitLines cuts text to what n rows of a terminal cols wide can show
+// (long lines wrap), keeping its head and its last lines (the score and the
+// next step), and says how to see all of it.
+func fitLines(text string, n, cols int, all string) string {
 	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
-	if n < 8 || len(lines) <= n {
+	if rowsOf(text, cols) <= n || n < 8 {
 		return text
 	}
-	tail := 3
-	cut := len(lines) - (n - 1)
-	keep := append([]string{}, lines[:len(lines)-tail-cut]...)
+	const tail = 3
+	if len(lines) <= tail {
+		return text
+	}
+	budget := n - 1 - rowsOf(strings.Join(lines[len(lines)-tail:], ""), cols)
+	var keep []string
+	used := 0
+	for _, l := range lines[:len(lines)-tail] {
+		h := rowsOf(l, cols)
+		if used+h > budget {
+			break
+		}
+		keep = append(keep, l)
+		used += h
+	}
+	cut := len(lines) - tail - len(keep)
 	keep = append(keep, fmt.Sprintf("        ... %d more lines: `%s` shows them all ...\n", cut, all))
 	keep = append(keep, lines[len(lines)-tail:]...)
 	return strings.Join(keep, "") + "\n"
 }
 
-func terminalRows(w io.Writer) int {
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+
+// rowsOf is how many rows text takes on a terminal cols wide.
+func rowsOf(text string, cols int) int {
+	rows := 0
+	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		w := utf8.RuneCountInString(ansi.ReplaceAllString(strings.ReplaceAll(l, "\t", "        "), ""))
+		if cols <= 0 || w <= cols {
+			rows++
+		} else {
+			rows += (w + cols - 1) / cols
+		}
+	}
+	return rows
+}
+
+// terminalSize is the size of the terminal w writes to, or 0, 0.
+func terminalSize(w io.Writer) (cols, rows int) {
 	if c, ok := w.(crlfWriter); ok {
 		w = c.w
 	}
 	f, ok := w.(*os.File)
 	if !ok {
-		return 0
+		return 0, 0
 	}
-	_, rows, err := term.GetSize(int(f.Fd()))
+	cols, rows, err := term.GetSize(int(f.Fd()))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	return rows
+	return cols, rows
 }
 
 func (s *watchSession) show(text string) {

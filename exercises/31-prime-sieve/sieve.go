@@ -39,8 +39,8 @@ func Sieve(ctx context.Context) <-chan int {
 	return primes
 }
 
-// Primes returns the first n primes, computed with Sieve. When it returns,
-// every goroutine of the sieve has ended.
+// Primes returns the first n primes (none for n <= 0), computed with Sieve.
+// When it returns, every goroutine of the sieve has ended.
 func Primes(n int) []int {
 	// TODO: run a Sieve with a context you cancel once you have n primes,
 	// and wait until the sieve has shut down.

@@ -113,41 +113,10 @@ func bubbleOf(s string) int {
 }
 
 // describeGrouped names, once each, the places where goroutines in the
-// student's code wait: "  3 goroutines are waiting to send on a channel at
-// exercises/11-.../prodcons.go:24 (in worker)".
+// student's code wait: "  3 goroutines wait to send on a channel at
+// exercises/11-.../prodcons.go:24 (in worker)" (traceback groups them).
 func describeGrouped(gs []traceback.Goroutine, mine traceback.Filter) string {
-	type group struct {
-		line string
-		n    int
-	}
-	var groups []*group
-	index := map[string]*group{}
-	for _, g := range gs {
-		// synctest marks the waits it counts as blocked: "chan send (durable)".
-		g.State = strings.TrimSuffix(g.State, " (durable)")
-		line := traceback.DescribeBlocked([]traceback.Goroutine{g}, mine)
-		if line == "" {
-			continue
-		}
-		// "  goroutine 12 is waiting ..." -> "is waiting ..."
-		_, rest, _ := strings.Cut(strings.TrimSpace(line), " is ")
-		if gr, ok := index[rest]; ok {
-			gr.n++
-			continue
-		}
-		gr := &group{line: rest, n: 1}
-		index[rest] = gr
-		groups = append(groups, gr)
-	}
-	var b strings.Builder
-	for _, gr := range groups {
-		if gr.n == 1 {
-			fmt.Fprintf(&b, "  a goroutine is %s\n", gr.line)
-		} else {
-			fmt.Fprintf(&b, "  %d goroutines are %s\n", gr.n, gr.line)
-		}
-	}
-	return b.String()
+	return traceback.DescribeBlocked(gs, mine)
 }
 
 func allStacks() string {

@@ -28,7 +28,7 @@ func TestSettled(t *testing.T) {
 			t.Fatal("Settled: true with two goroutines held")
 		}
 		msg := strings.Join(ft.errs, "\n")
-		for _, want := range []string{"Stop returned, but goroutines of yours were still there", "2 goroutines are waiting", "hold.go:"} {
+		for _, want := range []string{"Stop returned, but goroutines of yours were still there", "2 goroutines wait", "hold.go:"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("message %q does not hold %q", msg, want)
 			}
@@ -68,7 +68,7 @@ func TestInBubbleDeadlock(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the deadlocked test passed:\n%s", out)
 	}
-	for _, want := range []string{"--- FAIL: TestInBubbleDeadlock", "a deadlock", "a goroutine is waiting", "hold.go:", "Advice for the student."} {
+	for _, want := range []string{"--- FAIL: TestInBubbleDeadlock", "a deadlock", "1 goroutine waits", "hold.go:", "Advice for the student."} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output does not hold %q:\n%s", want, out)
 		}

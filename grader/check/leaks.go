@@ -40,10 +40,25 @@ func NoLeaks(t *testing.T, opts ...goleak.Option) {
 }
 
 // NoLeaksInRuns fails t for every run of a program that ended main while
-// goroutines of the student's code were still running.
+// goroutines of the student's code were still running, and when a run
+// (or every run) did not get as far as main's return, where the leak
+// check looks.
 func NoLeaksInRuns(t *testing.T, runs []Run) {
 	t.Helper()
+	noLeaksInRuns(t, runs)
+}
+
+func noLeaksInRuns(t runT, runs []Run) {
+	t.Helper()
+	if len(runs) == 0 {
+		t.Error("The program was not run at all, so whether it leaves goroutines running could not be checked.")
+		return
+	}
 	for _, r := range runs {
+		if ok, why := r.Ended(); !ok {
+			t.Errorf("%s %s, so the grader could not see what was still running when main returned.", r, why)
+			return
+		}
 		if r.Leaks == "" {
 			continue
 		}

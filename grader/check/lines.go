@@ -129,12 +129,31 @@ func All(rules ...LineRule) LineRule {
 }
 
 // EveryRun fails t unless every run keeps rule. The message counts the runs
-// that broke it and shows the first of them line by line.
+// that broke it and shows the first of them line by line. A run that did
+// not happen to its end (killed, never started, cut short before main
+// returned) keeps no rule, and no runs at all keep none either.
 func EveryRun(t *testing.T, runs []Run, rule LineRule, why string) bool {
 	t.Helper()
-	var bad []Run
+	return everyRun(t, runs, rule, why)
+}
+
+func everyRun(t runT, runs []Run, rule LineRule, why string) bool {
+	t.Helper()
+	if len(runs) == 0 {
+		t.Error("The program was not run at all, so what it prints could not be checked.")
+		return false
+	}
+	var bad, cut []Run
 	var first error
+	var cutWhy string
 	for _, r := range runs {
+		if ok, w := r.Ended(); !ok {
+			if cut == nil {
+				cutWhy = w
+			}
+			cut = append(cut, r)
+			continue
+		}
 		if err := rule(r.Lines); err != nil {
 			if first == nil {
 				first = err
@@ -142,11 +161,16 @@ func EveryRun(t *testing.T, runs []Run, rule LineRule, why string) bool {
 			bad = append(bad, r)
 		}
 	}
-	if len(bad) == 0 {
+	switch {
+	case len(bad) > 0:
+		t.Errorf("%d of %d runs went wrong. %s printed:\n%s\nThe problem: %s.\n%s",
+			len(bad)+len(cut), len(runs), bad[0], Show(bad[0].Lines), first, why)
+	case len(cut) > 0:
+		t.Errorf("%d of %d runs did not run to the end (%s %s), so what they printed does not count.",
+			len(cut), len(runs), cut[0], cutWhy)
+	default:
 		return true
 	}
-	t.Errorf("%d of %d runs went wrong. %s printed:\n%s\nThe problem: %s.\n%s",
-		len(bad), len(runs), bad[0], Show(bad[0].Lines), first, why)
 	return false
 }
 

@@ -38,6 +38,13 @@ func Go(f func()) *Goroutine {
 	return g
 }
 
+// ID returns the goroutine's number, as GoroutineID returns it inside.
+func (g *Goroutine) ID() int { return g.id }
+
+// GoroutineID returns the calling goroutine's number: a fake that the code
+// under test calls can tell its callers apart with it.
+func GoroutineID() int { return goroutineID() }
+
 // Done is closed when the goroutine's function has returned.
 func (g *Goroutine) Done() <-chan struct{} { return g.done }
 
@@ -103,13 +110,33 @@ func Parked(state string) bool {
 	return true
 }
 
-// states maps the id of every goroutine in dump to its state.
+// states maps the id of every goroutine in dump to its state; a goroutine
+// that only looks parked (see parked) is "runnable".
 func states(dump string) map[int]string {
 	out := map[int]string{}
 	for _, g := range traceback.Goroutines(dump) {
 		out[g.ID] = strings.TrimSuffix(g.State, " (durable)")
+		if !parked(g) && Parked(out[g.ID]) {
+			out[g.ID] = "runnable"
+		}
 	}
 	return out
+}
+
+// parked reports whether g is parked. A goroutine that is starting a
+// garbage collection while the test's goroutine dump stops the world waits
+// for the dump in state "semacquire", with its own code on top of the
+// stack (the runtime's frames are not shown): it is not parked, it goes on
+// as soon as the dump is done. A real semacquire has the sync package's
+// runtime_Semacquire on top.
+func parked(g traceback.Goroutine) bool {
+	if !Parked(g.State) {
+		return false
+	}
+	if strings.TrimSuffix(g.State, " (durable)") == "semacquire" {
+		return len(g.Frames) > 0 && strings.Contains(g.Frames[0].Func, "runtime_Semacquire")
+	}
+	return true
 }
 
 // goroutineID returns the calling goroutine's number.
@@ -122,10 +149,10 @@ func goroutineID() int {
 
 // WaitEnded waits until every goroutine of gs has ended, for at most d of
 // real time, and reports whether they all did. It gives up early when
-// those still there are stuck: all parked, on several looks over 50ms. So
-// gs must hold every goroutine that could wake the others (the test's own
-// goroutine is busy here); then code that deadlocks fails in a fraction of
-// a second, not after d.
+// those still there are stuck: they and every other goroutine of the
+// process (but the caller's) are parked, on several looks over 50 ms, so
+// nothing is left running that could wake them. Code that deadlocks thus
+// fails in a fraction of a second, not after d.
 func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 	deadline := time.Now().Add(d)
 	var quiet time.Time // since when everyone left has been parked
@@ -155,7 +182,7 @@ func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 		switch {
 		case now.After(deadline):
 			return false
-		case !WaitParked(0, gs...):
+		case !allParked():
 			quiet, looks = time.Time{}, 0
 		case quiet.IsZero():
 			quiet, looks = now, 1
@@ -165,4 +192,58 @@ func WaitEnded(d time.Duration, gs ...*Goroutine) bool {
 			}
 		}
 	}
+}
+
+// allParked reports whether every goroutine but the caller's is parked.
+func allParked() bool {
+	gs := traceback.Goroutines(allStacks())
+	for _, g := range gs[min(1, len(gs)):] { // the first is the caller's
+		if !parked(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// Quiet waits until every goroutine of the process but the caller's is
+// parked or gone, for at most d of real time, and reports whether they
+// were: the real-time twin of synctest.Wait, for code that waits on
+// mutexes (which a synctest bubble does not count as blocked). Once it
+// returns true, the goroutines of the code under test have gone as far as
+// they can go without the test: "4 reads in flight now" is a fact, not a
+// guess. A goroutine in time.Sleep counts as parked.
+func Quiet(d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for pause := 10 * time.Microsecond; ; pause = min(2*pause, time.Millisecond) {
+		if allParked() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(pause)
+	}
+}
+
+// Finished is called, outside a synctest bubble, right after a call that
+// promises that the goroutines it started have ended when it returns (Sum,
+// Run, Stop ...); what names the moment, e.g. "Sum returned". It waits
+// until the process is Quiet and fails t when a goroutine still runs the
+// student's code: a goroutine that ends "a little later" is caught, unlike
+// with goleak's retries, since nothing the test does lets it go on.
+func Finished(t TB, what string) bool {
+	t.Helper()
+	if !Quiet(20 * time.Second) {
+		t.Errorf("%s, but goroutines kept running for 20 seconds: is a loop spinning?", what)
+		return false
+	}
+	gs := traceback.Goroutines(allStacks())
+	left := describeGrouped(gs[min(1, len(gs)):], student())
+	if left == "" {
+		return true
+	}
+	t.Errorf("%s, but goroutines of yours were still there:\n%s"+
+		"When the call returns, the goroutines it started must have ended: it must wait for every\n"+
+		"one of them (a sync.WaitGroup's Wait, or one receive per goroutine) before it returns.", what, left)
+	return false
 }

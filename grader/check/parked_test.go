@@ -74,3 +74,79 @@ func TestWaitEnded(t *testing.T) {
 	close(ch)
 	<-stuck.Done()
 }
+
+func TestWaitEndedWhileOthersWork(t *testing.T) {
+	// The goroutine watched waits for workers it started: not stuck while
+	// they run, even on one core.
+	waiter := Go(func() {
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				deadline := time.Now().Add(200 * time.Millisecond)
+				for time.Now().Before(deadline) {
+				}
+			})
+		}
+		wg.Wait()
+	})
+	if !WaitEnded(5*time.Second, waiter) {
+		t.Fatal("WaitEnded: a goroutine waiting for busy workers was taken for stuck")
+	}
+}
+
+type recorder struct{ msgs []string }
+
+func (r *recorder) Helper()                   {}
+func (r *recorder) Errorf(f string, a ...any) { r.msgs = append(r.msgs, f) }
+
+func TestQuietAndFinished(t *testing.T) {
+	ch := make(chan int)
+	var mu sync.Mutex
+	mu.Lock()
+	g1 := Go(func() { <-ch })
+	g2 := Go(func() { mu.Lock(); mu.Unlock() })
+	if !Quiet(5 * time.Second) {
+		t.Fatal("Quiet: goroutines waiting on a channel and a mutex are quiet")
+	}
+	if g1.Ended() || g2.Ended() {
+		t.Fatal("they cannot have ended")
+	}
+	// The package's own folder is the "student's" here: these goroutines
+	// are in its files.
+	var r recorder
+	if Finished(&r, "f returned") || len(r.msgs) != 1 {
+		t.Errorf("Finished did not fail on goroutines still in the package's files: %v", r.msgs)
+	}
+	close(ch)
+	mu.Unlock()
+	WaitEnded(5*time.Second, g1, g2)
+	r = recorder{}
+	if !Finished(&r, "f returned") {
+		t.Errorf("Finished failed once the goroutines had ended: %v", r.msgs)
+	}
+}
+
+// TestQuietSeesEveryoneArrive: goroutines that allocate while the test
+// dumps the stacks wait for the dump to start a garbage collection; they
+// are not parked, and Quiet must not return while they are on their way.
+func TestQuietSeesEveryoneArrive(t *testing.T) {
+	for round := range 100 {
+		h := NewHold()
+		var wg sync.WaitGroup
+		g := Go(func() {
+			for range 8 {
+				wg.Go(func() {
+					leave, _ := h.Enter(nil)
+					leave()
+				})
+			}
+			wg.Wait()
+		})
+		Quiet(5 * time.Second)
+		if n := h.InFlight(); n < 8 && !g.Ended() {
+			t.Fatalf("round %d: %d in flight", round, n)
+		}
+		h.Open()
+		WaitEnded(5e9, g)
+	}
+}

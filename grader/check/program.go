@@ -5,16 +5,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
 
@@ -22,12 +25,21 @@ import (
 var hungBefore atomic.Bool
 
 // mainEnv switches a re-executed test binary into running the exercise's
-// main function instead of its tests.
-const mainEnv = "GCL_CHECK_RUN_MAIN"
+// main function instead of its tests; reportEnv names the descriptor on
+// which ServeMain reports to RunMain.
+const (
+	mainEnv   = "GCL_CHECK_RUN_MAIN"
+	reportEnv = "GCL_CHECK_REPORT_FD"
+)
 
-// leakMarker separates a program's own stderr from the goroutines that
-// ServeMain found still running when main returned.
-const leakMarker = "\n--- check: goroutines still running when main returned ---\n"
+// What ServeMain reports to RunMain, on a descriptor of its own that the
+// student's code cannot write to without the packages it may not import:
+// that main was called, that it returned, and then the goroutines of the
+// student's code still running.
+const (
+	reportStarted  = "started\n"
+	reportReturned = "returned\n"
+)
 
 // ServeMain lets RunMain run an exercise's main function as a real process.
 // A hidden test file of a package main registers it with
@@ -36,11 +48,19 @@ const leakMarker = "\n--- check: goroutines still running when main returned ---
 //
 // In the test binary that the grader runs it does nothing. In a copy of that
 // binary started by RunMain it runs main, reports the goroutines main left
-// behind on stderr, and exits the way a program does when main returns.
+// behind, and exits the way a program does when main returns.
 func ServeMain(main func()) {
 	if os.Getenv(mainEnv) != "1" {
 		return
 	}
+	report := io.Discard
+	if fd, err := strconv.Atoi(os.Getenv(reportEnv)); err == nil && fd > 2 {
+		if f := os.NewFile(uintptr(fd), "check-report"); f != nil {
+			report = f
+		}
+	}
+	os.Unsetenv(reportEnv)
+	io.WriteString(report, reportStarted)
 	main()
 	silenceStdout()
 	// A real program ends when main returns, whatever its goroutines are
@@ -48,17 +68,14 @@ func ServeMain(main func()) {
 	// are work that main did not wait for. goleak.Find would wait up to half
 	// a second for them on every run; a program that exits does not wait.
 	mine := student()
+	left := ""
 	for wait := time.Millisecond; ; wait *= 2 {
-		left := ownGoroutines(mine)
-		if left == "" {
-			break
-		}
-		if wait > 16*time.Millisecond {
-			os.Stderr.WriteString(leakMarker + left)
+		if left = ownGoroutines(mine); left == "" || wait > 16*time.Millisecond {
 			break
 		}
 		time.Sleep(wait)
 	}
+	io.WriteString(report, reportReturned+left)
 	os.Exit(0)
 }
 
@@ -114,6 +131,46 @@ type Run struct {
 	TimedOut bool
 	TooLoud  bool   // printed more than Options.MaxOutput
 	Leaks    string // goroutines still running when main returned
+	// Signal names the signal that ended the run ("killed"), when one did.
+	Signal string
+	// StartErr says why the process could not be started, when it could not.
+	StartErr string
+	// Started and Returned: main was called, and main returned. A run
+	// whose main did not return did not happen as a program run does.
+	Started, Returned bool
+
+	skipped bool
+}
+
+// Ended reports whether the run happened to its end: the process started,
+// main was called and returned. Otherwise it says what happened instead.
+func (r Run) Ended() (bool, string) {
+	switch {
+	case r.StartErr != "":
+		return false, "could not be started: " + r.StartErr
+	case r.TimedOut:
+		return false, "did not finish in time"
+	case r.TooLoud:
+		return false, "printed too much and was stopped"
+	case r.Signal != "":
+		return false, "was ended by a signal (" + r.Signal + ")"
+	case !r.Started:
+		return false, fmt.Sprintf("ended (exit status %d) before main was called: something in an init function ended the program", r.ExitCode)
+	case !r.Returned && r.ExitCode == 0:
+		return false, "ended with exit status 0 before main returned: os.Exit (or runtime.Goexit) cut it short"
+	case !r.Returned:
+		return false, fmt.Sprintf("ended with exit status %d before main returned", r.ExitCode)
+	}
+	return true, ""
+}
+
+// runT is the part of *testing.T that RunMain and the checks of its runs
+// use, so that their own tests can hand them a fake one (see TB).
+type runT interface {
+	TB
+	Error(args ...any)
+	Fatalf(format string, args ...any)
+	Log(args ...any)
 }
 
 // String names the run for a student: "run 3 (GOMAXPROCS=1)".
@@ -128,6 +185,11 @@ func (r Run) String() string { return fmt.Sprintf("Run %d (GOMAXPROCS=%d)", r.N,
 // race check, once for each kind of trouble, with a message that points at
 // the student's code; the caller checks what the runs printed.
 func RunMain(t *testing.T, opts Options) []Run {
+	t.Helper()
+	return runMain(t, opts)
+}
+
+func runMain(t runT, opts Options) []Run {
 	t.Helper()
 	opts = opts.withDefaults()
 	if hungBefore.Load() {
@@ -161,7 +223,7 @@ func RunMain(t *testing.T, opts Options) []Run {
 				skip := stopped
 				mu.Unlock()
 				if skip {
-					r.ExitCode = -1
+					r.ExitCode, r.skipped = -1, true
 					return
 				}
 				runOnce(exe, r, opts)
@@ -176,8 +238,8 @@ func RunMain(t *testing.T, opts Options) []Run {
 	wg.Wait()
 	var out []Run
 	for _, r := range runs {
-		if r.ExitCode == -1 && !r.TimedOut {
-			continue // never started
+		if r.skipped {
+			continue // not started: an earlier run hung or flooded
 		}
 		out = append(out, *r)
 	}
@@ -196,16 +258,48 @@ func runOnce(exe string, r *Run, opts Options) {
 	stdout := &limitedBuffer{limit: opts.MaxOutput, over: cancel}
 	stderr := &limitedBuffer{limit: opts.MaxOutput, over: cancel}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	err := cmd.Run()
+	report := &limitedBuffer{limit: opts.MaxOutput, over: func() {}}
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		r.ExitCode, r.StartErr = -1, err.Error()
+		return
+	}
+	defer rd.Close()
+	cmd.ExtraFiles = []*os.File{wr}
+	err = cmd.Start()
+	wr.Close()
+	if err != nil {
+		r.ExitCode, r.StartErr = -1, err.Error()
+		return
+	}
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		io.Copy(report, rd)
+	}()
+	err = cmd.Wait()
+	// The report ends when the program does, unless something it started
+	// holds the descriptor open: then what came so far is the report.
+	rd.SetReadDeadline(time.Now().Add(time.Second))
+	<-copied
 	r.TooLoud = stdout.overflow || stderr.overflow
 	r.TimedOut = !r.TooLoud && errors.Is(ctx.Err(), context.DeadlineExceeded)
 	r.Stdout = stdout.String()
-	r.Stderr, r.Leaks, _ = strings.Cut(stderr.String(), leakMarker)
+	r.Stderr = stderr.String()
+	rep := report.String()
+	r.Started = strings.HasPrefix(rep, reportStarted)
+	if r.Started {
+		r.Leaks, r.Returned = strings.CutPrefix(rep[len(reportStarted):], reportReturned)
+		if !r.Returned {
+			r.Leaks = ""
+		}
+	}
 	r.Lines = lines(r.Stdout)
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):
 		r.ExitCode = exit.ExitCode()
+		r.Signal = signalOf(exit.ProcessState)
 	case err != nil:
 		r.ExitCode = -1
 		r.Stderr += "\n" + err.Error()
@@ -219,7 +313,7 @@ func childEnv(procs int) []string {
 	gorace := "atexit_sleep_ms=0"
 	for _, kv := range os.Environ() {
 		switch k, v, _ := strings.Cut(kv, "="); k {
-		case "GOMAXPROCS", mainEnv:
+		case "GOMAXPROCS", mainEnv, reportEnv, seal.KeyFDEnv, seal.KeyEnv:
 			continue
 		case "GORACE":
 			gorace = v + " " + gorace
@@ -227,7 +321,7 @@ func childEnv(procs int) []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, mainEnv+"=1", fmt.Sprintf("GOMAXPROCS=%d", procs), "GORACE="+gorace)
+	return append(env, mainEnv+"=1", reportEnv+"=3", fmt.Sprintf("GOMAXPROCS=%d", procs), "GORACE="+gorace)
 }
 
 // lines splits output into lines without their line endings.
@@ -291,16 +385,20 @@ func student() traceback.Filter {
 // Markers that the grader looks for in a test's output. They only ever make
 // a check fail, so code that prints them fools nobody but itself.
 const (
-	TimeMarker = "check: time limit exceeded"
-	RaceMarker = "check: data race"
+	TimeMarker = seal.TimeMarker
+	RaceMarker = seal.RaceMarker
 )
 
 // reportRuns explains what went wrong in the runs, once for each kind of
 // trouble, with how many runs had it. A data race is logged, with the
 // marker that fails the race check, but does not fail t: whether the output
 // was right is the test's question, whether it raced is the race check's.
-func reportRuns(t *testing.T, runs []Run, opts Options) {
+func reportRuns(t runT, runs []Run, opts Options) {
 	t.Helper()
+	if len(runs) == 0 {
+		t.Error("The program was not run at all, so nothing of what it does could be checked.")
+		return
+	}
 	mine := student()
 	type trouble struct {
 		first Run
@@ -321,16 +419,7 @@ func reportRuns(t *testing.T, runs []Run, opts Options) {
 		races := traceback.Races(r.Stderr)
 		if len(races) > 0 {
 			note("race", r, func() string {
-				var b strings.Builder
-				for i, race := range races {
-					if i == 2 {
-						break
-					}
-					b.WriteString(traceback.DescribeRace(race, mine))
-				}
-				return fmt.Sprintf("had a data race:\n%s"+
-					"Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n"+
-					"Protect it with a sync.Mutex, or hand the value from one goroutine to the other over a channel.", b.String())
+				return fmt.Sprintf("had a data race:\n%s%s", traceback.DescribeRaces(races, mine, 1), races[0].Explain(mine))
 			})
 		}
 		switch {
@@ -360,6 +449,15 @@ func reportRuns(t *testing.T, runs []Run, opts Options) {
 			note("crash", r, func() string { return "crashed:\n" + DescribeCrash(r.Stderr, mine) })
 		case r.ExitCode == 66 && len(races) > 0:
 			// The race detector's exit status: reported as a race above.
+		case r.StartErr != "":
+			note("start", r, func() string {
+				return "could not be started: " + r.StartErr
+			})
+		case r.Signal != "":
+			note("signal", r, func() string {
+				return fmt.Sprintf("was ended by a signal (%s) before it finished: a run that does not end on its own is not a run that worked.\n%s",
+					r.Signal, indent(tail(r.Stderr, 20)))
+			})
 		case r.ExitCode != 0:
 			note("exit", r, func() string {
 				return fmt.Sprintf("exited with status %d. A program that finishes its work exits with status 0:\n"+
@@ -367,6 +465,10 @@ func reportRuns(t *testing.T, runs []Run, opts Options) {
 			})
 		case strings.Contains(r.Stdout, "testing: warning: no tests to run"):
 			t.Fatalf("hidden test bug: the package's hidden tests do not call check.ServeMain(main) in an init function")
+		default:
+			if ok, why := r.Ended(); !ok {
+				note("ended", r, func() string { return why + "." })
+			}
 		}
 	}
 	for _, kind := range kinds {
@@ -390,18 +492,7 @@ func reportRuns(t *testing.T, runs []Run, opts Options) {
 // DescribeCrash explains a panic or fatal error: its first line, then where
 // in the student's code each goroutine of the dump was.
 func DescribeCrash(stderr string, mine traceback.Filter) string {
-	var first string
-	for _, l := range strings.Split(stderr, "\n") {
-		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
-			first = l
-			break
-		}
-	}
-	where := traceback.DescribeBlocked(traceback.Goroutines(stderr), mine)
-	if where == "" {
-		return "  " + first + "\n"
-	}
-	return "  " + first + "\n" + where
+	return traceback.DescribeCrash(stderr, mine)
 }
 
 func indent(s string) string {

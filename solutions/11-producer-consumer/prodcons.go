@@ -13,8 +13,10 @@ type Producer func(out chan<- int)
 // consumers goroutines that each receive items until the channel is closed
 // and call consume with each one. Every item is consumed exactly once. Run
 // returns when every item has been consumed and every goroutine it started
-// has ended.
+// has ended. consumers below 1 counts as 1; buffer 0 makes the channel
+// unbuffered.
 func Run(producers []Producer, consumers, buffer int, consume func(item int)) {
+	consumers = max(consumers, 1) // someone must receive, or the producers wait for ever
 	items := make(chan int, buffer)
 
 	var producing sync.WaitGroup

@@ -21,10 +21,14 @@ type answer struct {
 
 // First asks every replica at once and returns the first successful answer.
 // If every replica fails, it returns their errors (joined); if ctx ends
-// before any replica has answered, it returns ctx.Err().
+// before any replica has answered (or has already ended), it returns
+// ctx.Err().
 func First(ctx context.Context, query string, replicas ...Replica) (string, error) {
 	if len(replicas) == 0 {
 		return "", ErrNoReplicas
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err // ended before anyone could answer
 	}
 	// Once First returns, the losers' work is wasted: cancelling their
 	// context tells them to stop.

@@ -76,13 +76,13 @@ func Sieve(ctx context.Context) <-chan int {
 	return primes
 }
 
-// Primes returns the first n primes, computed with Sieve. When it returns,
-// every goroutine of the sieve has ended.
+// Primes returns the first n primes (none for n <= 0), computed with Sieve.
+// When it returns, every goroutine of the sieve has ended.
 func Primes(n int) []int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	primes := Sieve(ctx)
-	out := make([]int, 0, n)
+	out := make([]int, 0, max(n, 0))
 	for range n {
 		out = append(out, <-primes)
 	}

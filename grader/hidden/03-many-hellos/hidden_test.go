@@ -8,7 +8,10 @@ import (
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-func init() { check.ServeMain(main) }
+// Every print of the program waits until the program is quiet, then goes
+// out alone (check.GateStdout): a goroutine that signals before it greets
+// is held between the two while main, woken, gets to print End.
+func init() { check.ServeMain(check.GateStdout(main, "greet")) }
 
 var wantGreetings = []string{
 	"hello, Ada", "hello, Grace", "hello, Ken", "hello, Barbara", "hello, Rob", "hello, Frances",
@@ -24,12 +27,39 @@ func TestGreetsEveryone(t *testing.T) {
 			"Make main wait until every greet goroutine has finished, e.g. with one sync.WaitGroup for all of them.")
 }
 
+// TestGreetInGoroutines: greet runs in goroutines other than main's, all
+// six of them at once: main starts every goroutine before it waits. (Seen
+// at run time, in the goroutines' stacks: a named helper started with go
+// counts, a go statement that never runs does not.)
+func TestGreetInGoroutines(t *testing.T) {
+	check.Seal(t)
+	runs := check.RunMain(t, check.Options{Procs: []int{1, 4}, Runs: 2})
+	for _, r := range runs {
+		g := r.Gate()
+		if !g.On {
+			return // no gate on this system: TestGreetsEveryone and the order are all there is
+		}
+		if g.InMain != "" {
+			t.Fatalf("%s: %s.\n"+
+				"Each name must be greeted in a goroutine of its own: start greet with go (go greet(name),\n"+
+				"or wg.Go(func() { greet(name) })), and let main only start them and wait.", r, g.InMain)
+		}
+		if g.AtOnce < len(wantGreetings) {
+			t.Fatalf("%s: at most %d greet goroutines were running at the same time; all %d should be.\n"+
+				"Start every goroutine first, then wait for all of them once: waiting inside the loop makes\n"+
+				"them greet one after the other, and a goroutine that does not call greet does not count.",
+				r, g.AtOnce, len(wantGreetings))
+		}
+	}
+}
+
 // TestStartFirstEndLast: Start first, End last, the greetings in between,
-// on every run, on one core and many.
+// on every run, on one core and many; and End only once every greet call
+// has returned.
 func TestStartFirstEndLast(t *testing.T) {
 	check.Seal(t)
 	runs := check.RunMain(t, check.Options{})
-	check.EveryRun(t, runs, check.All(
+	if !check.EveryRun(t, runs, check.All(
 		check.First("Start"),
 		check.Last("End"),
 		check.EachOnce(wantGreetings, "Start", "End"),
@@ -37,7 +67,17 @@ func TestStartFirstEndLast(t *testing.T) {
 		"Start must come first and End last, with all six greetings in between (their order may vary),\n"+
 			"on every run, under GOMAXPROCS=1, 2 and 8. If End comes too early, main did not wait for every\n"+
 			"goroutine before printing it: count each goroutine in (wg.Add(1) before the go statement,\n"+
-			"or wg.Go), count it out when it is done, and print End after wg.Wait().")
+			"or wg.Go), count it out when it is done, and print End after wg.Wait().") {
+		return
+	}
+	for _, r := range runs {
+		if early := r.Gate().Early; early != "" {
+			t.Fatalf("%s: %s.\n"+
+				"main went on before that greeting was printed: it was told the goroutine was done too soon.\n"+
+				"A goroutine must say it is done (wg.Done, a send on a channel) after its work, as its very\n"+
+				"last step: defer wg.Done() at the top of the goroutine does that.", r, early)
+		}
+	}
 }
 
 // TestNothingLeftRunning: when main returns, every greeting goroutine is done.

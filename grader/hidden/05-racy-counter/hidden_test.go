@@ -13,25 +13,17 @@ import (
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// within runs f and waits for it at most a few seconds: a Counter whose
-// lock is never unlocked would otherwise hang the tests.
+// within runs f in a goroutine and waits for it: a call that waits for a
+// lock nobody will unlock is seen as stuck within a fraction of a second
+// (check.WaitEnded), and fails the test instead of hanging it.
 func within(t *testing.T, what string, f func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
+	if check.WaitEnded(20*time.Second, check.Go(f)) {
 		return
-	case <-time.After(3 * time.Second):
 	}
-	t.Errorf("%s did not finish within 3 seconds: the goroutines are stuck.\n"+
+	t.Fatalf("%s did not finish: the goroutines are stuck, waiting for the mutex.\n"+
 		"A method that locks the mutex and returns without unlocking it leaves every later call waiting forever:\n"+
 		"write defer c.mu.Unlock() right after c.mu.Lock().\n%s", what, check.TimeMarker)
-	check.NoLeaks(t) // says where they are stuck
-	t.FailNow()
 }
 
 // hammer runs work in g goroutines that all start at the same moment.
@@ -111,4 +103,43 @@ func TestAddAndValueTogether(t *testing.T) {
 	require.Equal(t, writers*each*2, got,
 		"%d goroutines called Add(3) and Add(-1) %d times each while others read the count with Value,\n"+
 			"so it must end at %d. Every method that reads or writes n must hold the mutex.", writers, each, writers*each*2)
+}
+
+// TestEveryCallReleasesTheLock: whatever a method is called with (Add(0),
+// a negative delta ...), it returns with the mutex unlocked: the call after
+// it does not wait.
+func TestEveryCallReleasesTheLock(t *testing.T) {
+	check.Seal(t)
+	var c racycounter.Counter
+	calls := []struct {
+		name string
+		call func()
+	}{
+		{"Inc()", func() { c.Inc() }},
+		{"Add(0)", func() { c.Add(0) }},
+		{"Add(7)", func() { c.Add(7) }},
+		{"Add(-3)", func() { c.Add(-3) }},
+		{"Value()", func() { c.Value() }},
+		{"Add(0)", func() { c.Add(0) }},
+	}
+	for _, x := range calls {
+		within(t, x.name, x.call)
+		// The mutexes of the Counter must be free now: TryLock takes a
+		// free one at once, and fails on one left locked. (A mutex the
+		// test cannot see, a package variable, say, makes the next call
+		// wait instead, which within reports.)
+		for _, m := range check.LocksOf(&c).Mutexes {
+			free := m.TryLock()
+			if free {
+				m.Unlock()
+			}
+			require.True(t, free,
+				"After %s returned, the Counter's mutex was still locked, so every later call would wait for ever.\n"+
+					"Every way out of a method must unlock it, the early returns too (if delta == 0 { return }):\n"+
+					"write defer c.mu.Unlock() right after c.mu.Lock().", x.name)
+		}
+	}
+	var got int
+	within(t, "Value() after them", func() { got = c.Value() })
+	require.Equal(t, 5, got, "After Inc, Add(0), Add(7), Add(-3), Add(0) the count must be 5.")
 }

@@ -3,7 +3,15 @@
 package atomiccounter_test
 
 import (
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -132,4 +140,145 @@ func TestAddAndValueTogether(t *testing.T) {
 		"%d goroutines called Add(3) and Add(-1) %d times each while others read the count with Value,\n"+
 			"so it must end at %d. Every read and write of the count must be atomic: a plain read of a\n"+
 			"number that others change atomically is still a data race.", writers, each, writers*each*2)
+}
+
+// TestEveryUpdateIsOneAtomicStep reads the code: the count may change only
+// through atomic operations, each update in one of them. Two kinds of
+// wrong answer lose updates only when goroutines happen to meet at the
+// wrong moment, which no run can force: a Load followed by a Store of the
+// same value (an update in two steps), and a lock built by hand (a spin
+// lock on an atomic.Bool) around a plain c.n++. The code shows both every
+// time: a Store of a value the same function Loads, and a plain write (=,
+// +=, ++) to anything but the function's own local variables.
+func TestEveryUpdateIsOneAtomicStep(t *testing.T) {
+	check.Seal(t)
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	var findings []string
+	var loads, stores []ast.Expr
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		require.NoError(t, err)
+		f, err := parser.ParseFile(fset, name, src, 0)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Body != nil {
+				findings = append(findings, plainWrites(fset, fn, &loads, &stores)...)
+			}
+		}
+	}
+	for _, s := range stores {
+		for _, l := range loads {
+			if exprString(s) == exprString(l) {
+				p := fset.Position(s.Pos())
+				findings = append(findings, fmt.Sprintf("%s:%d: a Store of %s, which is also Loaded: two steps, not one",
+					p.Filename, p.Line, strings.TrimPrefix(exprString(s), "&")))
+				break
+			}
+		}
+	}
+	if len(findings) == 0 {
+		return
+	}
+	t.Fatalf("The count must change in one atomic step, and only through sync/atomic:\n  %s\n"+
+		"A plain write of a field or a package variable needs a lock to be safe, even one built by hand\n"+
+		"(a flag set with CompareAndSwap is a lock: a goroutine stopped while it holds it stops all the\n"+
+		"others); and a Load followed by a Store loses the updates made in between. Use one atomic call\n"+
+		"per update: c.n.Add(delta) (or a CompareAndSwap loop, which retries until no one came in between).",
+		strings.Join(findings, "\n  "))
+}
+
+// plainWrites lists, in fn, the plain writes of anything but fn's own local
+// variables, and adds the addresses that fn Loads and Stores atomically to
+// loads and stores.
+func plainWrites(fset *token.FileSet, fn *ast.FuncDecl, loads, stores *[]ast.Expr) []string {
+	local := map[string]bool{}
+	for _, list := range []*ast.FieldList{fn.Type.Params, fn.Type.Results} {
+		if list == nil {
+			continue
+		}
+		for _, field := range list.List {
+			for _, n := range field.Names {
+				local[n.Name] = true
+			}
+		}
+	}
+	var out []string
+	where := func(n ast.Node) string { p := fset.Position(n.Pos()); return fmt.Sprintf("%s:%d", p.Filename, p.Line) }
+	// shared reports whether writing e writes memory that other goroutines
+	// may share: a field, an element, a pointer's target, a package variable.
+	shared := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return !ok || id.Name != "_" && !local[id.Name]
+	}
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, lhs := range n.Lhs {
+				if n.Tok == token.DEFINE {
+					if id, ok := lhs.(*ast.Ident); ok {
+						local[id.Name] = true
+					}
+					continue
+				}
+				if shared(lhs) {
+					out = append(out, fmt.Sprintf("%s: %s %s ... is a plain write", where(n), exprString(lhs), n.Tok))
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				local[id.Name] = true
+			}
+		case *ast.FuncLit:
+			for _, field := range n.Type.Params.List {
+				for _, id := range field.Names {
+					local[id.Name] = true
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok && n.Tok == token.DEFINE {
+					local[id.Name] = true
+				}
+			}
+		case *ast.IncDecStmt:
+			if shared(n.X) {
+				out = append(out, fmt.Sprintf("%s: %s%s is a plain write", where(n), exprString(n.X), n.Tok))
+			}
+		case *ast.CallExpr:
+			sel, ok := n.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "atomic" && len(n.Args) > 0 {
+				// atomic.LoadInt64(&c.n), atomic.StoreInt64(&c.n, v)
+				switch {
+				case strings.HasPrefix(sel.Sel.Name, "Load"):
+					*loads = append(*loads, n.Args[0])
+				case strings.HasPrefix(sel.Sel.Name, "Store"):
+					*stores = append(*stores, n.Args[0])
+				}
+				return true
+			}
+			switch sel.Sel.Name { // c.n.Load(), c.n.Store(v)
+			case "Load":
+				*loads = append(*loads, &ast.UnaryExpr{OpPos: sel.X.Pos(), Op: token.AND, X: sel.X})
+			case "Store":
+				*stores = append(*stores, &ast.UnaryExpr{OpPos: sel.X.Pos(), Op: token.AND, X: sel.X})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func exprString(e ast.Expr) string {
+	var b strings.Builder
+	if err := format.Node(&b, token.NewFileSet(), e); err != nil {
+		return fmt.Sprintf("%T", e)
+	}
+	return b.String()
 }

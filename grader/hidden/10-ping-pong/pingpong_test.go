@@ -7,18 +7,15 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
-
 	"github.com/go-concurrency-lab/course/exercises/10-ping-pong"
 	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The tests run in synctest bubbles. Each hit takes a millisecond of fake
@@ -26,35 +23,10 @@ import (
 // other player could hit at the same time, it does so before this hit ends,
 // on every run, and the recorder sees the overlap.
 
-// inBubble runs f in a synctest bubble. A wrong answer can leave a player
-// waiting for ever; synctest then panics ("deadlock"), and inBubble turns
-// that into a failure that names where it waits.
-func inBubble(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		if !strings.Contains(fmt.Sprint(r), "deadlock") {
-			panic(r)
-		}
-		t.Errorf("when the game was over, a goroutine was still waiting, with nothing left that could wake it\n" +
-			"(or Play never returned). Both players must stop once the n-th hit is made: the player that\n" +
-			"makes it can close the other player's channel, so that the other's range loop ends.")
-		// The bubble's own goroutine stays behind after such a panic;
-		// name only the others.
-		check.NoLeaks(t, goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
-	}()
-	synctest.Test(t, f)
-}
-
-// bubbleGoroutines are the goroutines of synctest itself, which NoLeaks
-// must not count when it runs inside a bubble.
-var bubbleGoroutines = []goleak.Option{
-	goleak.IgnoreTopFunction("internal/synctest.Run"),
-	goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"),
-}
+// stuck is the advice when a game ends with goroutines left waiting.
+const stuck = "when the game was over, a goroutine was still waiting, with nothing left that could wake it\n" +
+	"(or Play never returned). Both players must stop once the n-th hit is made: the player that\n" +
+	"makes it can close the other player's channel, so that the other's range loop ends."
 
 // goid returns the id of the calling goroutine ("goroutine 7 [running]").
 func goid() int {
@@ -119,12 +91,19 @@ func rally(n int) []string {
 	return s
 }
 
-// play runs a game of n hits and returns what the recorder saw when Play
-// returned, and after every goroutine had settled.
-func play(n int) (atReturn, settled snapshot) {
+// play runs a game of n hits in a bubble and returns what the recorder saw
+// when Play returned, and after every goroutine had settled. When Play
+// has returned and the bubble is still (no time passed), no goroutine of
+// the student's may be left: both players must have stopped.
+func play(t *testing.T, n int, l *check.Lingering) (atReturn, settled snapshot) {
+	t.Helper()
 	r := &recorder{n: n}
 	pingpong.Play(n, r.hit)
 	atReturn = r.snapshot()
+	if l != nil {
+		l.Look(fmt.Sprintf("Play(%d, hit) returned", n))
+	}
+	check.Settled(t, fmt.Sprintf("Play(%d, hit) returned", n))
 	time.Sleep(10 * time.Millisecond)
 	synctest.Wait()
 	return atReturn, r.snapshot()
@@ -134,14 +113,15 @@ func play(n int) (atReturn, settled snapshot) {
 // with exactly n hits, one at a time.
 func TestAlternates(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{0, 1, 2, 7, 10} {
-		inBubble(t, func(t *testing.T) {
-			_, s := play(n)
+	// A negative n is a game of no hits, as 0 is.
+	for _, n := range []int{-1, 0, 1, 2, 7, 10} {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			_, s := play(t, n, nil)
 			assert.Zero(t, s.overlaps,
 				"in Play(%d, hit), a player hit while the other player's hit was still running. Only the player holding the ball may hit:\n"+
 					"wait to receive the ball, hit, and only then pass it on. Unbuffered channels make a pass a handshake.", n)
 			assert.Zero(t, s.extra, "Play(%d, hit) called hit more than %d times: the game must stop after the n-th hit", n, n)
-			assert.Equal(t, rally(n), s.seq,
+			assert.Equal(t, rally(max(n, 0)), s.seq,
 				"Play(%d, hit) must call hit exactly %d times, alternating strictly, ping first: ping, pong, ping, ...", n, n)
 		})
 	}
@@ -151,9 +131,9 @@ func TestAlternates(t *testing.T) {
 // and neither is the goroutine that called Play.
 func TestTwoPlayers(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		caller := goid()
-		_, s := play(10)
+		_, s := play(t, 10, nil)
 		require.Len(t, s.seq, 10, "Play(10, hit) must call hit 10 times")
 		from := map[string]map[int]bool{"ping": {}, "pong": {}}
 		for i, p := range s.seq {
@@ -174,39 +154,47 @@ func TestTwoPlayers(t *testing.T) {
 }
 
 // TestPlayReturnsWhenGameOver: Play returns once the last hit has returned
-// and both players have stopped.
+// and both players have stopped: at the very moment it returns, on one P
+// (check.OneProc), no goroutine of theirs is left, not even one that is
+// ready to run and would end the next instant (check.Lingering looks with
+// check.GoneNow in every game).
 func TestPlayReturnsWhenGameOver(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{5, 6} {
-		inBubble(t, func(t *testing.T) {
-			s, _ := play(n)
-			assert.Len(t, s.seq, n,
-				"when Play(%d, hit) returned, hit had been called %d times instead of %d. Play must wait until the game is over\n"+
-					"(a sync.WaitGroup over the two players).", n, len(s.seq), n)
-			assert.Zero(t, s.inFlight,
-				"Play returned while the last hit was still running. Play must wait until both players have stopped,\n"+
-					"not only one of them.")
-			check.NoLeaks(t, bubbleGoroutines...)
-		})
+	check.OneProc(t)
+	var l check.Lingering
+	for i := 0; i < 10 && !t.Failed(); i++ {
+		for _, n := range []int{5, 6} {
+			check.InBubble(t, stuck, func(t *testing.T) {
+				s, _ := play(t, n, &l)
+				assert.Len(t, s.seq, n,
+					"when Play(%d, hit) returned, hit had been called %d times instead of %d. Play must wait until the game is over\n"+
+						"(a sync.WaitGroup over the two players).", n, len(s.seq), n)
+				assert.Zero(t, s.inFlight,
+					"Play returned while the last hit was still running. Play must wait until both players have stopped,\n"+
+						"not only one of them.")
+			})
+		}
 	}
+	l.Report(t)
 }
 
-// TestNoGoroutineLeft: after Play returns, no player is left (real time).
+// TestNoGoroutineLeft: at the moment Play returns, both players have
+// stopped: no goroutine of theirs is left, not even one that would end the
+// next instant (check.GoneNow on one P, through check.Lingering).
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{3, 4} {
-		returned := make(chan struct{})
-		var hits int
-		go func() {
-			defer close(returned)
-			pingpong.Play(n, func(string) { hits++ })
-		}()
-		select {
-		case <-returned:
-		case <-time.After(2 * time.Second):
-			t.Fatalf("Play(%d, hit) did not return within 2 seconds", n)
+	check.OneProc(t)
+	var l check.Lingering
+	for i := 0; i < 20 && !t.Failed(); i++ {
+		for n := range 7 {
+			check.InBubble(t, stuck, func(t *testing.T) {
+				hits := 0
+				pingpong.Play(n, func(string) { hits++ })
+				l.Look(fmt.Sprintf("Play(%d, hit) returned", n))
+				check.Settled(t, fmt.Sprintf("Play(%d, hit) returned", n))
+				assert.Equal(t, n, hits, "Play(%d, hit) must call hit %d times", n, n)
+			})
 		}
-		require.Equal(t, n, hits, "Play(%d, hit) must call hit %d times", n, n)
 	}
-	check.NoLeaks(t)
+	l.Report(t)
 }

@@ -3,20 +3,17 @@
 package producerconsumer_test
 
 import (
-	"fmt"
 	"runtime"
-	"strings"
+	"strconv"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
-
 	pc "github.com/go-concurrency-lab/course/exercises/11-producer-consumer"
 	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The tests run in synctest bubbles: consuming an item takes a millisecond
@@ -24,27 +21,10 @@ import (
 // how many producers and consumers run at once, and how many items sit in
 // the channel, are the same on every run.
 
-// inBubble runs f in a synctest bubble. A wrong answer can leave goroutines
-// waiting for ever; synctest then panics ("deadlock"), and inBubble turns
-// that into a failure that names where they wait.
-func inBubble(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		if !strings.Contains(fmt.Sprint(r), "deadlock") {
-			panic(r)
-		}
-		t.Errorf("goroutines were left waiting for ever (or Run never returned). Consumers that range over the channel\n" +
-			"stop only when it is closed: once every producer is done (wait for them with a sync.WaitGroup), close it.")
-		// The bubble's own goroutine stays behind after such a panic;
-		// name only the others.
-		check.NoLeaks(t, goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
-	}()
-	synctest.Test(t, f)
-}
+// stuck is the advice when a test ends with goroutines left waiting.
+const stuck = "goroutines were left waiting for ever (or Run never returned). Consumers that range over the channel\n" +
+	"stop only when it is closed: once every producer is done (wait for them with a sync.WaitGroup), close it.\n" +
+	"And someone must receive: with consumers below 1, start one consumer all the same."
 
 // plant records what the producers and consumers of one test did.
 type plant struct {
@@ -151,14 +131,13 @@ func (pl *plant) checkOnce(t *testing.T, n, each int) {
 // exactly once, and all of them before Run returns.
 func TestEveryItemOnce(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		pl := newPlant()
 		pc.Run(pl.producers(3, 10), 4, 2, pl.consume)
 		pl.mu.Lock()
 		atReturn := pl.consumed()
 		pl.mu.Unlock()
-		time.Sleep(time.Second)
-		synctest.Wait()
+		check.Settled(t, "Run returned")
 		pl.checkOnce(t, 3, 10)
 		assert.Equal(t, 30, atReturn,
 			"when Run returned, %d of the 30 items had been consumed. Run must wait for the consumers too:\n"+
@@ -170,7 +149,7 @@ func TestEveryItemOnce(t *testing.T) {
 // of its own, at the same time.
 func TestAllRunAtOnce(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		pl := newPlant()
 		pc.Run(pl.producers(3, 10), 4, 2, pl.consume)
 		pl.checkOnce(t, 3, 10)
@@ -183,35 +162,87 @@ func TestAllRunAtOnce(t *testing.T) {
 }
 
 // TestBufferHoldsItems: while the consumers are busy, the producers can
-// send exactly as many items as the buffer holds, plus one per consumer.
+// send exactly as many items as the buffer holds, plus one per consumer;
+// with buffer 0 the channel is unbuffered, and they send one per consumer.
 func TestBufferHoldsItems(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	for _, buffer := range []int{3, 0} {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			pl := newPlant()
+			pl.release = make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				pc.Run(pl.producers(1, 20), 2, buffer, pl.consume)
+			}()
+			synctest.Wait()
+			pl.mu.Lock()
+			sent := pl.sent
+			pl.mu.Unlock()
+			close(pl.release)
+			<-done
+			assert.Equal(t, 2+buffer, sent,
+				"2 consumers were busy with an item each, and the channel must hold %d more (buffer = %d): the producer should\n"+
+					"have sent %d items and be waiting on the next; it had sent %d. Make the channel with room for buffer items:\n"+
+					"make(chan int, buffer).", buffer, buffer, 2+buffer, sent)
+			pl.checkOnce(t, 1, 20)
+		})
+	}
+}
+
+// TestNoItemDropped: when the producers are done, the channel still holds
+// 50 items and both consumers are busy. The consumers must take every item
+// left before they stop: closing says "no more will come", not "throw the
+// rest away". A consumer that stops on a signal of its own, in a select
+// with the receive, picks at random among the ready cases; it would keep
+// all 50 items only with odds of about 2^-50, so it fails every run.
+func TestNoItemDropped(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, stuck, func(t *testing.T) {
 		pl := newPlant()
 		pl.release = make(chan struct{})
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			pc.Run(pl.producers(1, 20), 2, 3, pl.consume)
+			pc.Run(pl.producers(1, 52), 2, 50, pl.consume)
 		}()
 		synctest.Wait()
 		pl.mu.Lock()
-		sent := pl.sent
+		producing, sent := pl.producing, pl.sent
 		pl.mu.Unlock()
+		require.Equal(t, 0, producing, "the producer should have sent its 52 items (2 to the busy consumers, 50 into the buffer) and returned")
+		require.Equal(t, 52, sent, "the producer should have sent its 52 items (2 to the busy consumers, 50 into the buffer)")
 		close(pl.release)
 		<-done
-		assert.Equal(t, 5, sent,
-			"2 consumers were busy with an item each, and the channel must hold 3 more (buffer = 3): the producer should\n"+
-				"have sent 5 items and be waiting on the 6th; it had sent %d. Make the channel with room for buffer items:\n"+
-				"make(chan int, buffer).", sent)
-		pl.checkOnce(t, 1, 20)
+		pl.mu.Lock()
+		got := pl.consumed()
+		pl.mu.Unlock()
+		require.Equal(t, 52, got,
+			"the producer was done while 50 items were still in the channel, and only %d of the 52 items were consumed.\n"+
+				"Consumers must take every item left before they stop: for item := range items stops only when the channel\n"+
+				"is closed and empty. A select on a quit signal of your own stops while items are left.", got)
+		pl.checkOnce(t, 1, 52)
 	})
+}
+
+// TestConsumersBelowOne: consumers 0 or negative counts as one consumer.
+func TestConsumersBelowOne(t *testing.T) {
+	check.Seal(t)
+	for _, consumers := range []int{0, -1} {
+		check.InBubble(t, "with consumers = "+strconv.Itoa(consumers)+", nobody received, and the producers waited for ever.\n"+
+			"consumers below 1 counts as 1: start one consumer all the same (max(consumers, 1)).", func(t *testing.T) {
+			pl := newPlant()
+			pc.Run(pl.producers(2, 5), consumers, 1, pl.consume)
+			check.Settled(t, "Run returned")
+			pl.checkOnce(t, 2, 5)
+		})
+	}
 }
 
 // TestNoProducers: with no producer at all, Run returns at once.
 func TestNoProducers(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		pl := newPlant()
 		pc.Run(nil, 3, 1, pl.consume)
 		pl.checkOnce(t, 0, 0)
@@ -222,7 +253,7 @@ func TestNoProducers(t *testing.T) {
 // detector.
 func TestManyItems(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		pl := newPlant()
 		pl.consumeTakes = 0
 		pc.Run(pl.producers(8, 50), 5, 4, pl.consume)
@@ -230,22 +261,22 @@ func TestManyItems(t *testing.T) {
 	})
 }
 
-// TestNoGoroutineLeft: once Run returns, every goroutine it started has
-// ended (real time).
+// TestNoGoroutineLeft: at the moment Run returns, every goroutine it
+// started has ended, not even one about to end is left (check.GoneNow on
+// one P, through check.Lingering, over many runs).
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	pl := newPlant()
-	pl.consumeTakes = 0
-	returned := make(chan struct{})
-	go func() {
-		defer close(returned)
-		pc.Run(pl.producers(3, 5), 2, 1, pl.consume)
-	}()
-	select {
-	case <-returned:
-	case <-time.After(2 * time.Second):
-		t.Fatal("Run did not return within 2 seconds: is the channel closed once every producer is done?")
+	check.OneProc(t)
+	var l check.Lingering
+	for i := 0; i < 30 && !t.Failed(); i++ {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			pl := newPlant()
+			pl.consumeTakes = time.Duration(i%2) * time.Millisecond
+			pc.Run(pl.producers(3, 5), 2+i%3, i%3, pl.consume)
+			l.Look("Run returned")
+			check.Settled(t, "Run returned")
+			pl.checkOnce(t, 3, 5)
+		})
 	}
-	pl.checkOnce(t, 3, 5)
-	check.NoLeaks(t)
+	l.Report(t)
 }

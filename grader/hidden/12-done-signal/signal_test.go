@@ -3,47 +3,24 @@
 package donesignal_test
 
 import (
-	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
-	"time"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	ds "github.com/go-concurrency-lab/course/exercises/12-done-signal"
 	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The tests run in synctest bubbles: synctest.Wait returns once every other
 // goroutine is durably blocked (a receive from a channel is), so "this
 // waiter is still waiting" and "this waiter has returned" are facts.
 
-// inBubble runs f in a synctest bubble. A wrong answer can leave waiters
-// blocked for ever; synctest then panics ("deadlock"), and inBubble turns
-// that into a failure that names where they wait.
-func inBubble(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		if !strings.Contains(fmt.Sprint(r), "deadlock") {
-			panic(r)
-		}
-		t.Errorf("when the test ended, goroutines were still blocked (waiting for the signal, or sending one), with nothing\n" +
-			"left that could wake them. Done must wake every waiter, those waiting now and those that come later, and start\n" +
-			"nothing that outlives it: close a channel.")
-		// The bubble's own goroutine stays behind after such a panic;
-		// name only the others.
-		check.NoLeaks(t, goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
-	}()
-	synctest.Test(t, f)
-}
+// stuck is the advice when a test ends with goroutines left blocked.
+const stuck = "when the test ended, goroutines were still blocked (waiting for the signal, or sending one), with nothing\n" +
+	"left that could wake them. Done must wake every waiter, those waiting now and those that come later, and start\n" +
+	"nothing that outlives it: close a channel."
 
 // waiters counts the goroutines that have returned from waiting.
 type waiters struct {
@@ -78,7 +55,7 @@ func waitOn(w *waiters, s *ds.Signal) {
 // returns before Done, all return after it.
 func TestEveryWaiterWakes(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		s := ds.New()
 		w := &waiters{}
 		waitOn(w, s)
@@ -93,12 +70,24 @@ func TestEveryWaiterWakes(t *testing.T) {
 	})
 }
 
-// TestLateWaitersReturnAtOnce: after Done, Wait and C return at once.
+// TestLateWaitersReturnAtOnce: after Done, Wait and C return at once. The
+// first look comes the moment Done has returned, from the same goroutine
+// and on one P (check.OneProc): no other goroutine has run in between, so
+// the channel must already be closed when Done returns, not a moment later.
 func TestLateWaitersReturnAtOnce(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.OneProc(t)
+	check.InBubble(t, stuck, func(t *testing.T) {
 		s := ds.New()
+		c := s.C()
 		s.Done()
+		select {
+		case <-c:
+		default:
+			t.Error("Done had returned, and the channel C returns was not closed yet. A waiter that comes after Done must\n" +
+				"find the signal given at once: close the channel in Done itself (once), not in a goroutine that Done\n" +
+				"starts or wakes, which closes it only a moment later.")
+		}
 		w := &waiters{}
 		waitOn(w, s)
 		synctest.Wait()
@@ -119,7 +108,7 @@ func TestLateWaitersReturnAtOnce(t *testing.T) {
 // does not panic.
 func TestDoneTwice(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, stuck, func(t *testing.T) {
 		s := ds.New()
 		var mu sync.Mutex
 		var panics []any
@@ -151,27 +140,23 @@ func TestDoneTwice(t *testing.T) {
 	})
 }
 
-// TestNoGoroutineLeft: once the waiters have returned, nothing is left
-// running (real time).
+// TestNoGoroutineLeft: a Signal has no goroutine of its own: none after
+// New and C when Done is never called, none after Done (check.Settled, no
+// time passes), and none once the waiters have returned.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	s := ds.New()
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(s.Wait)
-		wg.Go(func() { <-s.C() })
-	}
-	s.Done()
-	s.Done()
-	returned := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(returned)
-	}()
-	select {
-	case <-returned:
-	case <-time.After(2 * time.Second):
-		t.Fatal("after Done, the waiters did not all return within 2 seconds")
-	}
-	check.NoLeaks(t)
+	check.InBubble(t, stuck, func(t *testing.T) {
+		s := ds.New()
+		_ = s.C()
+		check.Settled(t, "New and C had returned, and Done was never called")
+		never := &waiters{}
+		never.add(s.Wait)
+		synctest.Wait()
+		require.Zero(t, never.count(), "Wait returned although Done was never called")
+		s.Done()
+		s.Done()
+		synctest.Wait()
+		require.Equal(t, 1, never.count(), "the goroutine waiting in Wait did not return after Done")
+		check.Settled(t, "Done had returned and the waiter with it")
+	})
 }

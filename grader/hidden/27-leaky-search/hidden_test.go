@@ -7,7 +7,6 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -17,210 +16,277 @@ import (
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// bound is how long, in real time, a test waits for something that the
-// right answer does at once: it only runs out for wrong answers.
-const bound = 2 * time.Second
+// Every test runs in a synctest bubble (check.InBubble): time is fake, and
+// a goroutine left blocked is reported with where it waits.
+const advice = "A goroutine that sends an answer nobody will read waits forever. Give every sender room (a channel\n" +
+	"buffered for all the replicas) or a way out (a select on a context you cancel when First returns)."
 
-// fleet makes replicas that the test controls: slow ones answer only when
-// the test closes release, or give up when their context is cancelled.
+// fleet makes replicas that the test controls: slow ones wait in a
+// check.Hold until the test lets them go (or, if they watch their context,
+// until it is cancelled). It records the context each replica got.
 type fleet struct {
-	release  chan struct{}
-	slowLeft sync.WaitGroup // slow replicas that have not returned yet
-	mu       sync.Mutex
-	told     int // slow replicas that returned because their ctx was cancelled
+	held *check.Hold
+	mu   sync.Mutex
+	ctxs []context.Context
+	told int // slow replicas that gave up because their ctx was cancelled
 }
 
-func newFleet() *fleet { return &fleet{release: make(chan struct{})} }
+func newFleet() *fleet { return &fleet{held: check.NewHold()} }
+
+func (f *fleet) record(ctx context.Context) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ctxs = append(f.ctxs, ctx)
+}
 
 func (f *fleet) fast(text string) ls.Replica {
-	return func(ctx context.Context, query string) (string, error) { return text, nil }
+	return func(ctx context.Context, query string) (string, error) {
+		f.record(ctx)
+		return text, nil
+	}
 }
 
-// slow answers text once release is closed. If watchCtx, it gives up as
+func (f *fleet) failing(err error) ls.Replica {
+	return func(ctx context.Context, query string) (string, error) {
+		f.record(ctx)
+		return "", err
+	}
+}
+
+// slow answers text once the test lets it go. If watchCtx, it gives up as
 // soon as its context is cancelled; otherwise it does not notice.
 func (f *fleet) slow(text string, watchCtx bool) ls.Replica {
-	f.slowLeft.Add(1)
 	return func(ctx context.Context, query string) (string, error) {
-		defer f.slowLeft.Done()
-		if !watchCtx {
-			<-f.release
-			return text, nil
+		f.record(ctx)
+		var hc context.Context // nil: held until let go, whatever ctx does
+		if watchCtx {
+			hc = ctx
 		}
-		select {
-		case <-f.release:
-			return text, nil
-		case <-ctx.Done():
+		leave, err := f.held.Enter(hc)
+		defer leave()
+		if err != nil {
 			f.mu.Lock()
 			f.told++
 			f.mu.Unlock()
+			return "", err
+		}
+		return text, nil
+	}
+}
+
+// after answers text (or fails with err) after d, or gives up when its
+// context is cancelled.
+func after(d time.Duration, text string, err error) ls.Replica {
+	return func(ctx context.Context, query string) (string, error) {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+			return text, err
+		case <-ctx.Done():
 			return "", ctx.Err()
 		}
-	}
-}
-
-// finish lets every slow replica answer and waits until all have returned.
-func (f *fleet) finish(t *testing.T) {
-	t.Helper()
-	select {
-	case <-f.release:
-	default:
-		close(f.release)
-	}
-	require.True(t, within(bound, f.slowLeft.Wait), "the slow replicas did not return after they were let go")
-}
-
-// within runs fn and reports whether it returned within d (real time).
-func within(d time.Duration, fn func()) bool {
-	done := make(chan struct{})
-	go func() {
-		fn()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-time.After(d):
-		return false
 	}
 }
 
 type result struct {
 	text string
 	err  error
+	took time.Duration
+	// allCancelled: when First returned, every context the replicas got
+	// was cancelled.
+	allCancelled bool
 }
 
-// first calls ls.First, but gives up waiting for it after bound, so that a
-// First that waits for the slow replicas fails the test instead of hanging.
+// first calls ls.First and waits for it at most an hour of fake time.
 func first(t *testing.T, ctx context.Context, f *fleet, replicas ...ls.Replica) result {
 	t.Helper()
+	start := time.Now()
 	done := make(chan result, 1)
 	go func() {
 		text, err := ls.First(ctx, "gopher", replicas...)
-		done <- result{text, err}
+		r := result{text: text, err: err, took: time.Since(start), allCancelled: true}
+		if f != nil {
+			f.mu.Lock()
+			for _, c := range f.ctxs {
+				r.allCancelled = r.allCancelled && c.Err() != nil
+			}
+			f.mu.Unlock()
+		}
+		done <- r
 	}()
 	select {
 	case r := <-done:
 		return r
-	case <-time.After(bound):
-		f.finish(t)
-		t.Fatal("First did not return while the slow replicas were still working, although the fast one had answered.\n" +
-			"Return the first answer at once; do not wait for the other replicas.")
+	case <-time.After(time.Hour):
+		if f != nil {
+			f.held.Open()
+		}
+		t.Fatal("First had not returned an hour after it was called, although a replica had answered at once\n" +
+			"(or its context had ended). Return the first good answer at once; do not wait for the others.")
 		return result{}
 	}
 }
 
-// TestNoGoroutineLeft: after First has returned and the slow replicas have
-// answered too, none of First's goroutines is left.
-func TestNoGoroutineLeft(t *testing.T) {
-	check.Seal(t)
-	f := newFleet()
-	r := first(t, context.Background(), f, f.slow("slow-1", false), f.fast("fast"), f.slow("slow-2", false))
-	require.NoError(t, r.err)
-	require.Equal(t, "fast", r.text, "the fast replica answered at once, so its answer should win")
-	f.finish(t) // the slow replicas answer now; nobody is listening any more
-	check.NoLeaks(t)
-
-	// The same when the caller gives up before anyone answers.
-	f = newFleet()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	r = first(t, ctx, f, f.slow("slow-1", false), f.slow("slow-2", false))
-	require.ErrorIs(t, r.err, context.Canceled, "the context was cancelled before any replica answered")
-	f.finish(t)
-	check.NoLeaks(t)
+// lettingGo lets the slow replicas answer now, after First has returned,
+// and checks that every goroutine of First ends then, by itself.
+func (f *fleet) lettingGo(t *testing.T, what string) {
+	t.Helper()
+	f.held.Open()
+	check.Settled(t, what)
 }
 
-// TestLosersAreToldToStop: once First has its answer, the context it handed
-// the replicas is cancelled, so the losers stop working.
-func TestLosersAreToldToStop(t *testing.T) {
+// TestAsksEveryReplicaAtOnce: every replica is asked before any of them
+// answers.
+func TestAsksEveryReplicaAtOnce(t *testing.T) {
 	check.Seal(t)
-	f := newFleet()
-	defer f.finish(t)
-	r := first(t, context.Background(), f, f.slow("slow-1", true), f.fast("fast"), f.slow("slow-2", true))
-	require.NoError(t, r.err)
-	require.Equal(t, "fast", r.text)
-	stopped := within(bound, f.slowLeft.Wait)
-	require.True(t, stopped, "First has returned, but the slow replicas are still working on a question nobody will\n"+
-		"read the answer to. Derive a context with context.WithCancel, hand that to the replicas, and\n"+
-		"cancel it when First returns (defer cancel()).")
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	assert.Equal(t, 2, f.told, "both slow replicas should have seen their context cancelled")
+	check.InBubble(t, advice, func(t *testing.T) {
+		f := newFleet()
+		done := make(chan result, 1)
+		go func() {
+			text, err := ls.First(context.Background(), "gopher", f.slow("a", true), f.slow("b", true), f.slow("c", true))
+			done <- result{text: text, err: err}
+		}()
+		asked := f.held.WaitInFlight(3, time.Minute)
+		n := f.held.InFlight()
+		f.held.Open()
+		r := <-done
+		require.True(t, asked, "First asked only %d of 3 replicas while the first one was still working: it must ask every\n"+
+			"replica at once, each in a goroutine of its own, and then wait for the first good answer.", n)
+		require.NoError(t, r.err)
+		assert.Contains(t, []string{"a", "b", "c"}, r.text)
+		check.Settled(t, "First returned and every replica had answered")
+	})
 }
-
-// TestAllReplicasFail: when every replica fails, First says why, with each
-// replica's error.
-func TestAllReplicasFail(t *testing.T) {
-	check.Seal(t)
-	var errs []error
-	var replicas []ls.Replica
-	for _, name := range []string{"eu", "us", "asia"} {
-		err := errors.New("replica " + name + " is down")
-		errs = append(errs, err)
-		replicas = append(replicas, func(ctx context.Context, query string) (string, error) { return "", err })
-	}
-	_, err := ls.First(context.Background(), "gopher", replicas...)
-	require.Error(t, err, "every replica failed, so First must return an error")
-	for _, e := range errs {
-		assert.ErrorIs(t, err, e, "the error should include every replica's error (errors.Join)")
-	}
-	_, err = ls.First(context.Background(), "gopher")
-	assert.ErrorIs(t, err, ls.ErrNoReplicas)
-	check.NoLeaks(t)
-}
-
-// The tests below run on fake time. A goroutine left blocked when such a
-// test ends stops the whole test binary, so they come last.
 
 // TestFastestWins: the replica that answers first wins, at the moment it
-// answers; a replica that fails does not win.
+// answers; a replica that fails does not win; an empty answer is an answer.
 func TestFastestWins(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
-		after := func(d time.Duration, text string, err error) ls.Replica {
-			return func(ctx context.Context, query string) (string, error) {
-				select {
-				case <-time.After(d):
-					return text, err
-				case <-ctx.Done():
-					return "", ctx.Err()
-				}
-			}
-		}
-		start := time.Now()
-		text, err := ls.First(context.Background(), "gopher",
+	check.InBubble(t, advice, func(t *testing.T) {
+		r := first(t, context.Background(), nil,
 			after(300*time.Millisecond, "c", nil),
 			after(50*time.Millisecond, "", errors.New("replica a is down")),
 			after(100*time.Millisecond, "b", nil),
 			after(200*time.Millisecond, "d", nil))
-		took := time.Since(start)
-		require.NoError(t, err)
-		assert.Equal(t, "b", text, "b is the first replica to answer without an error, after 100ms")
-		assert.Equal(t, 100*time.Millisecond, took,
+		require.NoError(t, r.err)
+		assert.Equal(t, "b", r.text, "b is the first replica to answer without an error, after 100ms")
+		assert.Equal(t, 100*time.Millisecond, r.took,
 			"First should return as soon as the first good answer arrives (100ms), not wait for the others")
+
+		r = first(t, context.Background(), nil,
+			after(20*time.Millisecond, "late", nil),
+			after(10*time.Millisecond, "", nil))
+		require.NoError(t, r.err)
+		assert.Equal(t, "", r.text, "the replica that answered first, after 10ms, answered \"\" without an error: an empty\n"+
+			"answer is a successful answer like any other, and it wins")
+		assert.Equal(t, 10*time.Millisecond, r.took)
 		time.Sleep(time.Second) // every replica has answered by now
+		check.Settled(t, "every replica had answered")
 	})
 }
 
-// TestGivesUpWhenContextEnds: when the caller's deadline passes before any
-// replica answered, First returns the context's error at once.
+// TestAllReplicasFail: when every replica fails, First says why, with each
+// replica's error; with no replicas, ErrNoReplicas.
+func TestAllReplicasFail(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		f := newFleet()
+		var errs []error
+		var replicas []ls.Replica
+		for _, name := range []string{"eu", "us", "asia"} {
+			err := errors.New("replica " + name + " is down")
+			errs = append(errs, err)
+			replicas = append(replicas, f.failing(err))
+		}
+		r := first(t, context.Background(), f, replicas...)
+		require.Error(t, r.err, "every replica failed, so First must return an error")
+		for _, e := range errs {
+			assert.ErrorIs(t, r.err, e, "the error should include every replica's error (errors.Join)")
+		}
+		check.Settled(t, "First returned and every replica had failed")
+
+		r = first(t, context.Background(), nil)
+		assert.ErrorIs(t, r.err, ls.ErrNoReplicas, "with no replicas, First returns ErrNoReplicas")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		r = first(t, ctx, nil)
+		assert.ErrorIs(t, r.err, ls.ErrNoReplicas, "with no replicas, First returns ErrNoReplicas, whatever its ctx")
+	})
+}
+
+// TestGivesUpWhenContextEnds: when the caller's deadline passes, or the
+// caller cancels, before any replica answered, First returns the context's
+// error at once, even while replicas that ignore their context still work.
+// A ctx that has already ended gets its error at once too.
 func TestGivesUpWhenContextEnds(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
-		slow := func(ctx context.Context, query string) (string, error) {
-			select {
-			case <-time.After(time.Second):
-				return "late", nil
-			case <-ctx.Done():
-				return "", ctx.Err()
-			}
-		}
+	check.InBubble(t, advice, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		start := time.Now()
-		_, err := ls.First(ctx, "gopher", slow, slow, slow)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, 50*time.Millisecond, time.Since(start), "First should give up when the deadline passes")
-		time.Sleep(2 * time.Second)
+		r := first(t, ctx, nil, after(time.Second, "late", nil), after(time.Second, "late", nil))
+		assert.ErrorIs(t, r.err, context.DeadlineExceeded, "the caller's deadline passed before any replica answered")
+		assert.Equal(t, 50*time.Millisecond, r.took, "First should give up when the deadline passes")
+
+		f := newFleet()
+		ctx, cancel = context.WithCancel(context.Background())
+		time.AfterFunc(30*time.Millisecond, cancel)
+		r = first(t, ctx, f, f.slow("slow-1", false), f.slow("slow-2", false))
+		assert.ErrorIs(t, r.err, context.Canceled, "the caller cancelled at 30ms, before any replica answered")
+		assert.Equal(t, 30*time.Millisecond, r.took,
+			"First should give up at once when its ctx is cancelled, even though the replicas ignore it")
+		f.lettingGo(t, "the slow replicas answered after First had given up")
+
+		f = newFleet()
+		ctx, cancel = context.WithCancel(context.Background())
+		cancel()
+		r = first(t, ctx, f, f.slow("slow-1", false), f.slow("slow-2", false))
+		assert.ErrorIs(t, r.err, context.Canceled, "the ctx had already ended when First was called: it returns ctx.Err() at once")
+		assert.Zero(t, r.took, "the ctx had already ended when First was called: it returns ctx.Err() at once")
+		f.lettingGo(t, "the slow replicas answered after First had given up")
+	})
+}
+
+// TestLosersAreToldToStop: when First returns, the context it handed the
+// replicas is already cancelled, so the losers stop working.
+func TestLosersAreToldToStop(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		f := newFleet()
+		r := first(t, context.Background(), f, f.slow("slow-1", true), f.fast("fast"), f.slow("slow-2", true))
+		require.NoError(t, r.err)
+		require.Equal(t, "fast", r.text)
+		assert.True(t, r.allCancelled, "First has returned, but the context the replicas got was not cancelled: the slow\n"+
+			"replicas go on working on a question nobody will read the answer to. Derive a context with\n"+
+			"context.WithCancel, hand that to the replicas, and cancel it when First returns (defer cancel()).")
+		if !check.Settled(t, "First returned") {
+			f.held.Open()
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		assert.Equal(t, 2, f.told, "both slow replicas should have seen their context cancelled")
+	})
+}
+
+// TestNoGoroutineLeft: once First has returned and the slow replicas have
+// answered too, none of First's goroutines is left, not even one that
+// would end a moment later (check.Settled, no retries).
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		f := newFleet()
+		r := first(t, context.Background(), f, f.slow("slow-1", false), f.fast("fast"), f.slow("slow-2", false))
+		require.NoError(t, r.err)
+		require.Equal(t, "fast", r.text, "the fast replica answered at once, so its answer should win")
+		f.lettingGo(t, "the slow replicas answered after First had returned")
+
+		// The same when the caller gives up before anyone answers.
+		f = newFleet()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		r = first(t, ctx, f, f.slow("slow-1", false), f.slow("slow-2", false), f.slow("slow-3", false))
+		require.ErrorIs(t, r.err, context.DeadlineExceeded, "the deadline passed before any replica answered")
+		f.lettingGo(t, "the slow replicas answered after First had given up")
 	})
 }

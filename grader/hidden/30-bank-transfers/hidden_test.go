@@ -5,6 +5,7 @@ package banktransfers_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -46,6 +47,11 @@ type vault struct {
 	barrier bool
 	arrived int
 	gen     int
+	// timedOut: the barrier switched itself off because a running transfer
+	// did not come to Lock (it waited for something else).
+	timedOut bool
+	// peakLocked: the most accounts that were ever locked at once.
+	peakLocked int
 }
 
 func newVault(balances map[string]int) *vault {
@@ -120,8 +126,17 @@ func (v *vault) Lock(account string) {
 				v.broadcast()
 				break
 			}
-			if v.wait(deadline) {
+			// Wait in short steps: a transfer that is blocked outside the
+			// vault (on a lock of the bank's own) will never come, and the
+			// barrier gives up on it at once instead of after bound.
+			step := time.Now().Add(20 * time.Millisecond)
+			if deadline.Before(step) {
+				step = deadline
+			}
+			if v.wait(step) &&
+				(time.Now().After(deadline) || blockedElsewhere()) {
 				v.barrier = false
+				v.timedOut = true
 				v.gen++
 				v.arrived = 0
 				v.broadcast()
@@ -144,8 +159,33 @@ func (v *vault) Lock(account string) {
 		return
 	}
 	v.locked[account] = true
+	v.peakLocked = max(v.peakLocked, len(v.locked))
 	v.events = append(v.events, "  locked "+account)
 	v.broadcast()
+}
+
+// blockedElsewhere reports whether a goroutine in a Transfer is blocked
+// outside the vault: on something of the bank's own, that the barrier
+// cannot wait for.
+func blockedElsewhere() bool {
+	buf := make([]byte, 1<<20)
+	dump := string(buf[:runtime.Stack(buf, true)])
+	for _, g := range strings.Split(dump, "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		inVault := false
+		for _, m := range []string{"(*vault).Lock(", "(*vault).Unlock(", "(*vault).Balance(", "(*vault).SetBalance("} {
+			inVault = inVault || strings.Contains(g, m)
+		}
+		_, state, _ := strings.Cut(header, "[")
+		waits := false // on a lock, a channel, a sleep: not running, not in the garbage collector
+		for _, w := range []string{"sync.", "semacquire", "chan ", "select", "sleep"} {
+			waits = waits || strings.HasPrefix(state, w)
+		}
+		if strings.Contains(g, ".(*Bank).Transfer(") && !inVault && waits {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *vault) reportDeadlock() {
@@ -278,6 +318,11 @@ func lastEvents(ev []string, n int) []string {
 func (v *vault) balances() map[string]int {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	return v.balancesLocked()
+}
+
+// balancesLocked is balances, with mu held.
+func (v *vault) balancesLocked() map[string]int {
 	out := map[string]int{}
 	for a, c := range v.balance {
 		out[a] = c
@@ -348,10 +393,11 @@ func TestCycleOfThree(t *testing.T) {
 }
 
 // TestManyTransfersConserveMoney: 12 goroutines make 100 random transfers
-// each among 6 accounts. Every cent is accounted for.
+// each among 6 accounts (whose names share their starts). Every cent is
+// accounted for.
 func TestManyTransfersConserveMoney(t *testing.T) {
 	check.Seal(t)
-	accounts := []string{"ann", "ben", "cat", "dan", "eve", "fay"}
+	accounts := []string{"ann", "amy", "bo", "bob", "dave", "dora"}
 	start := map[string]int{}
 	total := 0
 	for i, a := range accounts {
@@ -388,4 +434,67 @@ func TestManyTransfersConserveMoney(t *testing.T) {
 	}
 	assert.Equal(t, total, sum, "money appeared or vanished: the total of all balances changed")
 	assert.Equal(t, want, got, "the balances do not match the transfers that reported success")
+}
+
+// TestNamesThatShareAPrefix: opposite transfers at the same moment between
+// accounts whose names share their first letter, or where one name is the
+// start of the other, or that have the same length. The order in which the
+// two accounts are locked must follow the whole names.
+func TestNamesThatShareAPrefix(t *testing.T) {
+	check.Seal(t)
+	for _, pair := range [][2]string{{"ann", "amy"}, {"bo", "bob"}, {"dave", "dora"}, {"acct-10", "acct-1"}} {
+		a, b := pair[0], pair[1]
+		v := newVault(map[string]int{a: 100, b: 100})
+		v.barrier = true
+		errs := v.run(t,
+			[]transfer{{a, b, 10}, {a, b, 5}},
+			[]transfer{{b, a, 20}, {b, a, 1}})
+		for _, g := range errs {
+			for _, err := range g {
+				assert.NoError(t, err)
+			}
+		}
+		if !assert.Equal(t, map[string]int{a: 106, b: 94}, v.balances(), "transfers between %s and %s", a, b) {
+			return
+		}
+	}
+}
+
+// TestNoDoubleSpend: alice has 100 and sends 60 to bob and 60 to carol at
+// the same moment: one of the two must fail, and nobody's balance goes
+// below zero.
+func TestNoDoubleSpend(t *testing.T) {
+	check.Seal(t)
+	v := newVault(map[string]int{"alice": 100, "bob": 0, "carol": 0})
+	v.barrier = true
+	errs := v.run(t, []transfer{{"alice", "bob", 60}}, []transfer{{"alice", "carol", 60}})
+	ok := 0
+	for _, g := range errs {
+		if g[0] == nil {
+			ok++
+		} else {
+			assert.ErrorIs(t, g[0], bt.ErrInsufficientFunds)
+		}
+	}
+	got := v.balances()
+	assert.Equal(t, 1, ok, "alice had 100 and two transfers of 60 ran at once: exactly one can succeed, the other\n"+
+		"must fail with ErrInsufficientFunds. Balances after: %v. Check the balance and move the money\n"+
+		"under the same locks: a balance read before (or under other locks) may be stale when you act on it.", got)
+	assert.Equal(t, 100, got["alice"]+got["bob"]+got["carol"], "money appeared or vanished: %v", got)
+}
+
+// TestTransfersWithoutSharedAccountsRunAtOnce: alice pays bob while carol
+// pays dave. They share no account, so each may hold its locks while the
+// other does: neither waits for the other.
+func TestTransfersWithoutSharedAccountsRunAtOnce(t *testing.T) {
+	check.Seal(t)
+	v := newVault(map[string]int{"alice": 100, "bob": 100, "carol": 100, "dave": 100})
+	v.barrier = true
+	v.run(t, []transfer{{"alice", "bob", 10}}, []transfer{{"carol", "dave", 20}})
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	assert.GreaterOrEqual(t, v.peakLocked, 3, "alice->bob and carol->dave share no account, but they never held their locks at the\n"+
+		"same time: one waited for the other. Do not put one lock around every transfer: the accounts'\n"+
+		"own locks, taken in one order, are enough.")
+	assert.Equal(t, map[string]int{"alice": 90, "bob": 110, "carol": 80, "dave": 120}, v.balancesLocked())
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
+	"github.com/go-concurrency-lab/course/grader/internal/vet"
 )
 
 // Target is one exercise folder to grade.
@@ -59,6 +60,11 @@ type Plan struct {
 	// Overlay lays more files over the tree for the build, by absolute
 	// path: the contents, or nil to leave the file out (see run.Request).
 	Overlay map[string][]byte
+	// Sandbox runs each test binary in the sandbox (see run.Request); the
+	// caller checks first that it is available (run.SandboxAvailable).
+	Sandbox bool
+	// Hide lists folders the sandbox shows empty (see run.Request).
+	Hide []string
 }
 
 // DefaultMaxMemory is the memory a test process may use before the grader
@@ -104,7 +110,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	}
 
 	req := run.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Race: out.Race, Stderr: p.Stderr, SealKey: run.NewSealKey(),
-		MaxMemory: p.MaxMemory, Overlay: p.Overlay}
+		MaxMemory: p.MaxMemory, Overlay: p.Overlay, Sandbox: p.Sandbox, Hide: p.Hide}
 	if req.MaxMemory == 0 {
 		req.MaxMemory = DefaultMaxMemory
 	}
@@ -117,10 +123,18 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 	byArg := map[string]string{}       // go test's argument for the package: import path
 	var names []string
 	var timeout time.Duration
+	var prepared []run.Package
 	for _, t := range p.Targets {
 		in, pkg := prepare(root, modPath, t)
 		in.Race, in.RaceWhy = out.Race, out.RaceWhy
 		inputs = append(inputs, in)
+		prepared = append(prepared, pkg)
+	}
+	if err := checkImports(ctx, req, p.Targets, inputs, prepared, root); err != nil {
+		return out, err
+	}
+	for i, t := range p.Targets {
+		in, pkg := inputs[i], prepared[i]
 		if in.Missing != "" {
 			continue
 		}
@@ -153,6 +167,32 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 		folder.Stopped(importPaths[filepath.Clean(s.Dir)], verdict.Stop{Memory: s.Memory, MaxMemory: req.MaxMemory,
 			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
 	}
+	// go vet's analyzers look at the student's code while the tests run:
+	// what they find is reported first.
+	vetted := make(chan map[string][]vet.Finding, 1)
+	go func() {
+		var pkgs []string
+		for _, pk := range req.Packages {
+			pkgs = append(pkgs, pk.ImportPath)
+		}
+		vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
+	}()
+	// applyVet gives the folder what go vet found, once, before the first
+	// result is told (vet is done long before the first test binary is).
+	vetDone := false
+	applyVet := func(f *verdict.Folder) {
+		if vetDone {
+			return
+		}
+		vetDone = true
+		for ip, fs := range <-vetted {
+			var vf []verdict.VetFinding
+			for _, x := range fs {
+				vf = append(vf, verdict.VetFinding{File: x.File, Line: x.Line, Analyzer: x.Analyzer, Message: x.Message})
+			}
+			f.Vet(ip, vf)
+		}
+	}
 	stopped := ""
 	if len(req.Packages) > 0 {
 		// The test binaries stop themselves at -timeout with a goroutine
@@ -177,6 +217,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 				p.Event(ev)
 			}
 			if i, ok := targetOf[ev.Package]; ok && p.Graded != nil && ev.Test == "" && ended(ev.Action) {
+				applyVet(folder)
 				if r, ok := folder.Result(ev.Package); ok {
 					p.Graded(i, r)
 				}
@@ -201,8 +242,74 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return out, err
 		}
 	}
+	applyVet(folder)
 	out.Results = folder.Results(stopped)
 	return out, nil
+}
+
+// NotAllowed starts the message of an exercise whose code imports or uses
+// what the exercise does not allow; ReachesIntoGrading that of code that
+// names the grading's own secrets (rules.Tampering).
+const (
+	NotAllowed         = "Your code uses what this exercise does not allow, so it was not built or run:"
+	ReachesIntoGrading = "Your code reaches into the grading itself, so it was not graded:"
+)
+
+// checkImports sets Missing for each target whose code, as the build sees
+// it (`go list` over the same overlay and module files), imports what its
+// exercise does not allow, uses a file other than plain Go, or a package
+// of the module outside the exercise's folder. Nothing of such code is
+// built or run.
+func checkImports(ctx context.Context, req run.Request, targets []Target, inputs []verdict.Input, pkgs []run.Package, root string) error {
+	list := req
+	list.Packages = nil
+	var which []int
+	for i := range targets {
+		if inputs[i].Missing == "" {
+			pkgs[i].ImportPath = inputs[i].ImportPath
+			list.Packages = append(list.Packages, pkgs[i])
+			which = append(which, i)
+		}
+	}
+	if len(which) == 0 {
+		return nil
+	}
+	listed, err := run.List(ctx, list)
+	if err != nil {
+		return err
+	}
+	pkgsOf := map[string]*rules.Package{}
+	for ip, l := range listed {
+		p := &rules.Package{ImportPath: ip, Dir: l.Dir, Standard: l.Standard, InModule: l.Module != nil && l.Module.Main,
+			GoFiles: l.GoFiles, CgoFiles: l.CgoFiles, Imports: l.Imports, Deps: l.Deps, Other: map[string][]string{
+				"C": l.CFiles, "C++": l.CXXFiles, "Objective-C": l.MFiles, "header": l.HFiles, "Fortran": l.FFiles,
+				"assembly": l.SFiles, "SWIG": append(append([]string(nil), l.SwigFiles...), l.SwigCXXFiles...),
+				"object (.syso)": l.SysoFiles, "embedded": l.EmbedFiles,
+			}}
+		if len(l.EmbedFiles) == 0 && len(l.EmbedPatterns) > 0 {
+			p.Other["embedded"] = l.EmbedPatterns
+		}
+		pkgsOf[ip] = p
+	}
+	rel := func(file string) string {
+		r, err := filepath.Rel(root, file)
+		if err != nil {
+			return file
+		}
+		return filepath.ToSlash(r)
+	}
+	for _, i := range which {
+		bad := rules.Imports(pkgsOf, inputs[i].ImportPath, targets[i].Dir, rules.AllowedImports(targets[i].Exercise.Imports), rel)
+		if len(bad) == 0 {
+			continue
+		}
+		var lines []string
+		for _, v := range bad {
+			lines = append(lines, "  "+v.String())
+		}
+		inputs[i].Missing = NotAllowed + "\n" + strings.Join(lines, "\n")
+	}
+	return nil
 }
 
 // ended reports whether a package's event is its last: its result.
@@ -283,12 +390,13 @@ func prepare(root, modPath string, t Target) (verdict.Input, run.Package) {
 	}
 	pkg.Add = HiddenTests(e, in.ImportPath)
 	in.Violations = rules.Check(e.Rules, sources)
+	in.Sources = sources
 	if bad := rules.Tampering(studentCode(root, modPath, t.Dir)); len(bad) > 0 {
 		var lines []string
 		for _, v := range bad {
 			lines = append(lines, "  "+v.String())
 		}
-		in.Missing = "Your code reaches into the grading itself, so it was not graded:\n" + strings.Join(lines, "\n") +
+		in.Missing = ReachesIntoGrading + "\n" + strings.Join(lines, "\n") +
 			"\nOnly the hidden tests decide a grade: remove this and let them run."
 	}
 	return in, pkg

@@ -328,7 +328,12 @@ func dropImport(f *ast.File, path string) bool {
 
 // Diff returns a unified diff from the original file to the mutant.
 func Diff(name string, orig []byte, m Mutant) string {
-	return string(diff.Diff(name, orig, name+" ("+m.Name+")", m.Src))
+	d := string(diff.Diff(name, orig, name+" ("+m.Name+")", m.Src))
+	// The first line, "diff old new", says again what --- and +++ say.
+	if strings.HasPrefix(d, "diff ") {
+		_, d, _ = strings.Cut(d, "\n")
+	}
+	return d
 }
 
 // Lookup returns the operator called name, or nil.

@@ -3,6 +3,7 @@ package mutate
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -134,12 +135,30 @@ func TestSolutions(t *testing.T) {
 		t.Skip("no solutions (a template checkout)")
 	}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Generate(filepath.Base(f), src); err != nil {
-			t.Errorf("%s: %v", f, err)
+		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Generate(filepath.Base(f), src); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// The grader's manual (its package comment) lists every operator with its
+// Doc, so that an author can read a mutant's name.
+func TestManualListsOperators(t *testing.T) {
+	doc, err := os.ReadFile("../../doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range Operators {
+		line := fmt.Sprintf("//\t%-17s %s\n", op.Name, op.Doc)
+		if !strings.Contains(string(doc), line) {
+			t.Errorf("grader/doc.go does not have the line\n%s", line)
 		}
 	}
 }

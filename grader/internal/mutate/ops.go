@@ -3,6 +3,7 @@ package mutate
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 )
@@ -23,15 +24,15 @@ var Operators = []Operator{
 	{"lock-late", "take the lock after the critical section's first statement (SHCR)", lockLate},
 	{"split-critical", "unlock and lock again after the critical section's first statement (SPCR)", splitCritical},
 	{"swap-acquire", "take two locks (Lock, RLock, Take, Acquire) in the other order (ELPA)", swapAcquire},
-	{"value-receiver", "a method of a type that holds a lock or an atomic gets a copy of it (ESP)", valueReceiver},
-	{"drop-defer", "remove a deferred call: Unlock, Done, close, cancel, ... (RFU)", dropDefer},
+	{"value-receiver", "a method gets a copy of the lock or atomic it uses (ESP)", valueReceiver},
+	{"drop-defer", "remove a deferred call: Unlock, Done, close, cancel ... (RFU)", dropDefer},
 	{"undefer", "make a deferred call at once instead of at return", undefer},
 	{"swap-defers", "swap two deferred calls in a row", swapDefers},
 	{"remove-wait", "remove a WaitGroup's Wait (RTXC)", removeWait},
 	{"sleep-for-wait", "replace a WaitGroup's Wait with a millisecond's sleep (RJS)", sleepForWait},
-	{"add-in-goroutine", "move wg.Add into the goroutine it counts (wg.Go(f): the goroutine calls Add itself)", addInGoroutine},
+	{"add-in-goroutine", "move wg.Add into the goroutine it counts", addInGoroutine},
 	{"untrack-go", "wg.Go(f) becomes go f(): Wait does not wait for it", untrackGo},
-	{"no-go", "run a goroutine's function in the caller: go f() (wg.Go(f)) becomes f()", noGo},
+	{"no-go", "go f() (or wg.Go(f)) becomes f(): it runs in the caller", noGo},
 	{"remove-close", "remove a close(ch)", removeClose},
 	{"move-close", "close a channel one statement earlier", moveClose},
 	{"chan-cap-0", "make a buffered channel unbuffered (MXC)", chanCap(0)},
@@ -43,7 +44,7 @@ var Operators = []Operator{
 	{"drop-ctx-check", "ignore an ended context: ctx.Err() in a condition reads as nil", dropCtxCheck},
 	{"background-ctx", "pass context.Background() instead of ctx", backgroundCtx},
 	{"drop-cancel", "remove a call of cancel()", dropCancel},
-	{"remove-once", "call the function of once.Do (sync.OnceFunc, OnceValue, OnceValues) every time (RSB)", removeOnce},
+	{"remove-once", "call once.Do's function (OnceFunc's, OnceValue's) every time (RSB)", removeOnce},
 	{"atomic-plain", "atomic access becomes plain access (EAN)", atomicPlain},
 	{"broadcast-signal", "Broadcast becomes Signal: one waiter wakes, not all (RNA)", broadcastSignal},
 	{"remove-signal", "remove a Cond's Signal or Broadcast (RCXC)", removeSignal},
@@ -164,16 +165,19 @@ func unlockEarly(p *pkg) []site {
 			continue
 		}
 		out = append(out, site{lp.fn, func() {
-			un := (*lp.list)[lp.j]
 			if lp.deferred {
-				un = &ast.ExprStmt{X: lp.unlock}
+				// The write alone leaves the critical section: unlock
+				// before it, lock again after it, so that the deferred
+				// unlock (and every other path) stays as it was.
+				recv, name := method(lp.lock)
+				_, unName := method(lp.unlock)
+				insert(lp.list, last+1, &ast.ExprStmt{X: call(clone(recv), name, cloneAll(lp.lock.Args)...)})
+				insert(lp.list, last, &ast.ExprStmt{X: call(clone(recv), unName, cloneAll(lp.unlock.Args)...)})
+				return
 			}
+			un := (*lp.list)[lp.j]
 			remove(lp.list, lp.j)
-			k := last
-			if k > lp.j {
-				k--
-			}
-			insert(lp.list, k, un)
+			insert(lp.list, last, un)
 		}})
 	}
 	return out
@@ -212,6 +216,13 @@ func lockLate(p *pkg) []site {
 				if !(lp.deferred && x == lp.j) {
 					next = append(next, l[x])
 				}
+			}
+			at := l[k].End()
+			if k+1 < len(l) {
+				at = l[k+1].Pos()
+			}
+			for _, s := range moved {
+				setPos(s, at)
 			}
 			next = append(next, moved...)
 			next = append(next, l[k+1:]...)
@@ -265,7 +276,12 @@ func swapAcquire(p *pkg) []site {
 				d := callOf((*list)[b])
 				if _, n := method(d); n == name && str(d) != str(c) {
 					sa, sb := s.(*ast.ExprStmt), (*list)[b].(*ast.ExprStmt)
-					out = append(out, site{fn, func() { sa.X, sb.X = sb.X, sa.X }})
+					out = append(out, site{fn, func() {
+						pa, pb := sa.Pos(), sb.Pos()
+						sa.X, sb.X = sb.X, sa.X
+						setPos(sa, pa)
+						setPos(sb, pb)
+					}})
 				}
 				break
 			}
@@ -353,7 +369,7 @@ func undefer(p *pkg) []site {
 		if !ok {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.ExprStmt{X: d.Call} }
+		return func() { put(list, i, &ast.ExprStmt{X: d.Call}) }
 	})
 }
 
@@ -368,7 +384,12 @@ func swapDefers(p *pkg) []site {
 		if !ok1 || !ok2 {
 			return nil
 		}
-		return func() { a.Call, b.Call = b.Call, a.Call }
+		return func() {
+			pa, pb := a.Pos(), b.Pos()
+			a.Call, b.Call = b.Call, a.Call
+			setPos(a, pa)
+			setPos(b, pb)
+		}
 	})
 }
 
@@ -398,8 +419,8 @@ func sleepForWait(p *pkg) []site {
 		}
 		return func() {
 			addImport(p.file, "time")
-			(*list)[i] = &ast.ExprStmt{X: call(ast.NewIdent("time"), "Sleep",
-				&ast.SelectorExpr{X: ast.NewIdent("time"), Sel: ast.NewIdent("Millisecond")})}
+			put(list, i, &ast.ExprStmt{X: call(ast.NewIdent("time"), "Sleep",
+				&ast.SelectorExpr{X: ast.NewIdent("time"), Sel: ast.NewIdent("Millisecond")})})
 		}
 	})
 }
@@ -429,6 +450,8 @@ func addInGoroutine(p *pkg) []site {
 					&ast.DeferStmt{Call: call(clone(recv), "Done")},
 				}, body(c.Args[0])...)
 				lit := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: stmts}}
+				// No positions: the printer lays the new literal out on
+				// lines of its own.
 				(*list)[i] = &ast.GoStmt{Call: &ast.CallExpr{Fun: lit}}
 			}
 		}
@@ -455,20 +478,20 @@ func untrackGo(p *pkg) []site {
 		if c == nil || len(c.Args) != 1 {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.GoStmt{Call: callNow(c.Args[0])} }
+		return func() { put(list, i, &ast.GoStmt{Call: callNow(c.Args[0])}) }
 	})
 }
 
 func noGo(p *pkg) []site {
 	return stmtSites(p, func(list *[]ast.Stmt, i int) func() {
 		if g, ok := (*list)[i].(*ast.GoStmt); ok {
-			return func() { (*list)[i] = &ast.ExprStmt{X: g.Call} }
+			return func() { put(list, i, &ast.ExprStmt{X: g.Call}) }
 		}
 		c, _, _ := p.wgCall((*list)[i], "Go")
 		if c == nil || len(c.Args) != 1 {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.ExprStmt{X: callNow(c.Args[0])} }
+		return func() { put(list, i, &ast.ExprStmt{X: callNow(c.Args[0])}) }
 	})
 }
 
@@ -528,6 +551,11 @@ func chanCap(to int) func(p *pkg) []site {
 			if _, ok := c.Args[0].(*ast.ChanType); !ok {
 				return nil
 			}
+			if p.neverSent(c) {
+				// Only closed and received from: its buffer is never
+				// used, and every capacity behaves the same.
+				return nil
+			}
 			buffered := len(c.Args) == 2
 			switch {
 			case to == 0 && buffered && !isLit(c.Args[1], "0"):
@@ -549,6 +577,106 @@ func chanCap(to int) func(p *pkg) []site {
 			return nil
 		})
 	}
+}
+
+// neverSent reports whether the channel that the call make(chan ...)
+// makes goes into a variable or field that the file only closes, receives
+// from and ranges over (so the channel never gets a value). It says no
+// when it cannot tell: no types, a channel handed to a function, returned,
+// or stored anywhere else.
+func (p *pkg) neverSent(mk *ast.CallExpr) bool {
+	if p.info == nil {
+		return false
+	}
+	// The variable or field the channel is put in.
+	var owner types.Object
+	var at *ast.Ident // where it is put there, a use that does not count
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, r := range n.Rhs {
+				if r == mk && i < len(n.Lhs) && len(n.Lhs) == len(n.Rhs) {
+					at, owner = p.ident(n.Lhs[i])
+				}
+			}
+		case *ast.ValueSpec:
+			for i, v := range n.Values {
+				if v == mk && i < len(n.Names) {
+					at, owner = n.Names[i], p.info.Defs[n.Names[i]]
+				}
+			}
+		case *ast.KeyValueExpr:
+			if n.Value == mk {
+				at, owner = p.ident(n.Key)
+			}
+		}
+		return owner == nil
+	})
+	if owner == nil {
+		return false
+	}
+	ok := true
+	var parents []ast.Node
+	ast.Inspect(p.file, func(n ast.Node) bool {
+		if n == nil {
+			parents = parents[:len(parents)-1]
+			return false
+		}
+		defer func() { parents = append(parents, n) }()
+		id, isIdent := n.(*ast.Ident)
+		if !isIdent || id == at || p.info.Uses[id] != owner {
+			return true
+		}
+		// The expression that names the channel: x, or s.x.
+		var e ast.Node = id
+		parent := parents[len(parents)-1]
+		if se, isSel := parent.(*ast.SelectorExpr); isSel && se.Sel == id {
+			e, parent = se, parents[len(parents)-2]
+		}
+		switch q := parent.(type) {
+		case *ast.UnaryExpr: // <-x
+			ok = ok && q.Op == token.ARROW
+		case *ast.RangeStmt: // for v := range x
+			ok = ok && q.X == e
+		case *ast.CallExpr: // close(x)
+			ok = ok && p.builtin(q, "close")
+		case *ast.AssignStmt, *ast.KeyValueExpr: // where it is made
+			ok = ok && slices.Contains(assigned(q), e)
+		default:
+			ok = false
+		}
+		return true
+	})
+	return ok
+}
+
+// ident returns the identifier an expression x or s.x names, and its
+// object.
+func (p *pkg) ident(e ast.Expr) (*ast.Ident, types.Object) {
+	switch e := e.(type) {
+	case *ast.Ident:
+		if o := p.info.Defs[e]; o != nil {
+			return e, o
+		}
+		return e, p.info.Uses[e]
+	case *ast.SelectorExpr:
+		return e.Sel, p.info.Uses[e.Sel]
+	}
+	return nil, nil
+}
+
+// assigned returns what an assignment or a composite literal's key sets.
+func assigned(n ast.Node) []ast.Node {
+	var out []ast.Node
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		for _, l := range n.Lhs {
+			out = append(out, l)
+		}
+	case *ast.KeyValueExpr:
+		out = append(out, n.Key)
+	}
+	return out
 }
 
 // doneRecv reports whether a select case receives from x.Done().
@@ -616,7 +744,11 @@ func addDefault(p *pkg) []site {
 			// return").
 			return nil
 		}
-		return func() { sel.Body.List = append(sel.Body.List, &ast.CommClause{}) }
+		return func() {
+			// At the closing brace, after the comments of the last case.
+			def := &ast.CommClause{Case: sel.Body.Rbrace, Colon: sel.Body.Rbrace}
+			sel.Body.List = append(sel.Body.List, def)
+		}
 	})
 }
 
@@ -676,7 +808,16 @@ func argSites(p *pkg) []site {
 			return true
 		}
 		for k, a := range c.Args {
-			if _, ok := a.(*ast.Ident); !ok || !p.isCtx(a) {
+			switch a.(type) {
+			case *ast.Ident:
+			case *ast.SelectorExpr: // s.ctx
+				if p.info == nil {
+					continue
+				}
+			default:
+				continue
+			}
+			if !p.isCtx(a) {
 				continue
 			}
 			out = append(out, site{fn, func() {
@@ -822,9 +963,9 @@ func (p *pkg) plainSite(owner string, id *ast.Ident, typ *ast.Expr, plain string
 				}
 				switch name {
 				case "Store":
-					(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ASSIGN, Rhs: c.Args}
+					put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ASSIGN, Rhs: c.Args})
 				case "Add":
-					(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ADD_ASSIGN, Rhs: c.Args}
+					put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{recv}, Tok: token.ADD_ASSIGN, Rhs: c.Args})
 				}
 			}
 		})
@@ -896,7 +1037,7 @@ func atomicFuncs(p *pkg) []site {
 				continue
 			}
 			out = append(out, site{fn, func() {
-				(*list)[i] = &ast.AssignStmt{Lhs: []ast.Expr{addr.X}, Tok: tok, Rhs: c.Args[1:]}
+				put(list, i, &ast.AssignStmt{Lhs: []ast.Expr{addr.X}, Tok: tok, Rhs: c.Args[1:]})
 			}})
 		}
 		return true
@@ -960,7 +1101,7 @@ func waitIf(p *pkg) []site {
 		if !waits {
 			return nil
 		}
-		return func() { (*list)[i] = &ast.IfStmt{If: fs.For, Cond: fs.Cond, Body: fs.Body} }
+		return func() { put(list, i, &ast.IfStmt{If: fs.For, Cond: fs.Cond, Body: fs.Body}) }
 	})
 }
 
@@ -982,10 +1123,21 @@ func isGuard(cond ast.Expr) bool {
 
 func removeClamp(p *pkg) []site {
 	var out []site
+	whole := map[*ast.CallExpr]bool{} // n = max(n, 1): the statement goes, not the call
 	walk(p.file, func(fn string, n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.BlockStmt:
 			for i, s := range n.List {
+				if as, ok := s.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 && as.Tok == token.ASSIGN {
+					if c, ok := as.Rhs[0].(*ast.CallExpr); ok && len(c.Args) == 2 && p.builtin(c, "max") &&
+						slices.ContainsFunc(c.Args, func(a ast.Expr) bool { return str(a) == str(as.Lhs[0]) }) &&
+						slices.ContainsFunc(c.Args, func(a ast.Expr) bool { return isLit(a, "0", "1") }) {
+						whole[c] = true
+						list := &n.List
+						out = append(out, site{fn, func() { remove(list, i) }})
+						continue
+					}
+				}
 				is, ok := s.(*ast.IfStmt)
 				if !ok || is.Init != nil || is.Else != nil || len(is.Body.List) != 1 || !isGuard(is.Cond) {
 					continue
@@ -997,12 +1149,15 @@ func removeClamp(p *pkg) []site {
 				}
 			}
 		case *ast.CallExpr:
-			if len(n.Args) != 2 || !p.builtin(n, "max") {
+			if len(n.Args) != 2 || !p.builtin(n, "max") || whole[n] {
 				return true
 			}
 			for k, a := range n.Args {
 				if isLit(a, "0", "1") {
 					other := n.Args[1-k]
+					if _, ok := other.(*ast.BinaryExpr); ok {
+						other = &ast.ParenExpr{X: other} // max(a-b, 1) * w: (a-b) * w
+					}
 					c := n
 					out = append(out, site{fn, func() { replace(p.file, c, other) }})
 					break

@@ -57,8 +57,33 @@ func eachList(f *ast.File, visit func(fn string, list *[]ast.Stmt)) {
 	})
 }
 
-func insert(list *[]ast.Stmt, i int, s ...ast.Stmt) { *list = slices.Insert(*list, i, s...) }
-func remove(list *[]ast.Stmt, i int)                { *list = slices.Delete(*list, i, i+1) }
+// insert puts statements into a list at i. They take the position of the
+// statement they go before (or the end of the one they follow), so that
+// the printer keeps the comments around them where they were.
+func insert(list *[]ast.Stmt, i int, s ...ast.Stmt) {
+	at := token.NoPos
+	switch {
+	case i < len(*list):
+		at = (*list)[i].Pos()
+	case i > 0:
+		at = (*list)[i-1].End()
+	}
+	for _, st := range s {
+		setPos(st, at)
+	}
+	*list = slices.Insert(*list, i, s...)
+}
+
+// put replaces the statement at i with s, which takes its position where
+// s has none (a new node; what s reuses of the tree keeps its own).
+func put(list *[]ast.Stmt, i int, s ast.Stmt) {
+	fillPosIn(reflect.ValueOf(s), (*list)[i].Pos(), true)
+	(*list)[i] = s
+}
+
+// setPos gives every position in the tree under n the value at.
+func setPos(n ast.Node, at token.Pos) { fillPosIn(reflect.ValueOf(n), at, false) }
+func remove(list *[]ast.Stmt, i int)  { *list = slices.Delete(*list, i, i+1) }
 
 // callOf returns the call a statement makes (f(), not defer f()), or nil.
 func callOf(s ast.Stmt) *ast.CallExpr {
@@ -150,34 +175,59 @@ func (p *pkg) hasMethod(e ast.Expr, name string) bool {
 func clone(e ast.Expr) ast.Expr {
 	c, err := parser.ParseExpr(str(e))
 	if err != nil {
-		panic("mutate: cannot clone " + str(e) + ": " + err.Error())
+		// types.ExprString abbreviates some expressions (function
+		// literals): share the node instead, which prints the same.
+		return e
 	}
-	clearPos(reflect.ValueOf(c))
+	setPos(c, token.NoPos)
 	return c
 }
 
 var posType = reflect.TypeOf(token.NoPos)
 
-func clearPos(v reflect.Value) {
+// skipField reports the fields of syntax nodes that the tree walks of
+// this package leave alone: comments, and the links of the old identifier
+// resolution (Obj, Scope, Unresolved: nil, as files are parsed with
+// parser.SkipObjectResolution, and full of cycles when not).
+func skipField(f reflect.StructField) bool {
+	switch f.Name {
+	case "Obj", "Scope", "Unresolved", "Doc", "Comment", "Comments":
+		return true
+	}
+	return false
+}
+
+// meaningful names the position fields whose validity means a token.
+var meaningful = map[string]bool{"Ellipsis": true, "Arrow": true, "Assign": true}
+
+// fillPosIn sets the positions under v to at: all of them, or only the
+// missing ones (onlyMissing).
+func fillPosIn(v reflect.Value, at token.Pos, onlyMissing bool) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			clearPos(v.Elem())
+			fillPosIn(v.Elem(), at, onlyMissing)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Field(i)
 			switch {
 			case f.Type() == posType && f.CanSet():
-				f.SetInt(0)
-			case f.Type() == reflect.TypeOf((*ast.Object)(nil)), f.Type() == reflect.TypeOf((*ast.Scope)(nil)):
+				// Some positions say by being valid that a token is
+				// there: f(x...), <-chan, type A = B, import (...).
+				if f.Int() == 0 && (meaningful[v.Type().Field(i).Name] || v.Type() == reflect.TypeOf(ast.GenDecl{})) ||
+					f.Int() != 0 && onlyMissing {
+					continue
+				}
+				f.SetInt(int64(at))
+			case skipField(v.Type().Field(i)):
 			default:
-				clearPos(f)
+				fillPosIn(f, at, onlyMissing)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			clearPos(v.Index(i))
+			fillPosIn(v.Index(i), at, onlyMissing)
 		}
 	}
 }
@@ -205,8 +255,7 @@ func replaceIn(v reflect.Value, old ast.Node, repl reflect.Value) bool {
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Field(i)
-			if f.Type() == reflect.TypeOf((*ast.Object)(nil)) || f.Type() == reflect.TypeOf((*ast.Scope)(nil)) ||
-				f.Type() == reflect.TypeOf((*ast.CommentGroup)(nil)) {
+			if skipField(v.Type().Field(i)) {
 				continue
 			}
 			if set(f) || replaceIn(f, old, repl) {

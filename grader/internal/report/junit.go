@@ -91,7 +91,12 @@ func writeJUnit(w io.Writer, r *Report, _ Options) error {
 		total += e.Seconds
 		for _, c := range e.Checks {
 			tc := junitCase{Name: string(c.Name), Classname: e.Exercise, Time: "0"}
-			p := &junitProblem{Message: firstLine(c.Message), Text: xmlText(c.Message)}
+			text := c.Message
+			if c.Detail != "" {
+				// JUnit has room for the detail: after the message.
+				text += "\n\n--- detail\n" + c.Detail
+			}
+			p := &junitProblem{Message: firstLine(c.Message), Text: xmlText(text)}
 			switch c.Status {
 			case verdict.Fail:
 				p.Type = "fail"
@@ -107,6 +112,9 @@ func writeJUnit(w io.Writer, r *Report, _ Options) error {
 			}
 			s.Cases = append(s.Cases, tc)
 			s.Tests++
+		}
+		for _, v := range e.Vet {
+			s.SystemOut += "go vet: " + v + "\n"
 		}
 		for _, n := range e.Notices {
 			s.SystemOut += n + "\n"

@@ -48,6 +48,12 @@ type Writer func(w io.Writer, r *Report, opts Options) error
 // Options are what some formats need beyond the report.
 type Options struct {
 	Color bool // text: ANSI colours
+	// Verbose makes the text format print each failing exercise's full log
+	// in place of naming its file.
+	Verbose bool
+	// LogDir, when set, is where SaveLogs writes the full logs (relative
+	// to the repository's root): the text format names each exercise's.
+	LogDir string
 	// Files names each exercise's file that students edit, by exercise
 	// name, relative to the repository's root with forward slashes
 	// (exercises/01-wait-for-hello/main.go). Classroom annotations point

@@ -75,7 +75,7 @@ func (t *TextStream) Exercise(e verdict.Result) error {
 
 func (t *TextStream) writeExercise(b *strings.Builder, e *verdict.Result) {
 	p := t.p
-	if t.passesHere(e) {
+	if PassesHere(e) {
 		// Everything that could run passed; only the race detector is
 		// missing. Not a pass, and nothing to fix either.
 		fmt.Fprintf(b, "%s %-26s %-34s %3d/%-3d\n", p.status(verdict.Pass), e.Exercise, e.Title, e.Score, e.MaxScore)
@@ -89,36 +89,7 @@ func (t *TextStream) writeExercise(b *strings.Builder, e *verdict.Result) {
 		return
 	}
 	t.expanded, t.first = true, e.Exercise
-	writeChecks(b, e, p)
-}
-
-// writeChecks writes each check of the exercise to fix, with its message.
-func writeChecks(b *strings.Builder, e *verdict.Result, p palette) {
-	var gated []string
-	for _, c := range e.Checks {
-		if raceNotChecked(c) {
-			writeRaceNotChecked(b, &c, p)
-			continue
-		}
-		fmt.Fprintf(b, "    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
-		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
-			// Said once below, not once per check.
-			gated = append(gated, string(c.Name))
-			b.WriteString("  looks fine, not scored yet\n")
-			continue
-		}
-		b.WriteString("\n")
-		if c.Message != "" && c.Status != verdict.Pass {
-			b.WriteString(indentText(c.Message, "        "))
-		}
-	}
-	if len(gated) > 0 {
-		fmt.Fprintf(b, "    %s(%s: %s; code that does not do the job yet earns no points)%s\n",
-			p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset)
-	}
-	for _, n := range e.Notices {
-		b.WriteString(indentText("Note: "+n, "    "))
-	}
+	writeDiagnosis(b, p, e, t.o)
 }
 
 // raceNotChecked reports whether c is a race check that could not run:
@@ -148,11 +119,11 @@ func shownStatus(e *verdict.Result) verdict.Status {
 	return verdict.Fail
 }
 
-// passesHere reports whether an exercise passed every check that could run
+// PassesHere reports whether an exercise passed every check that could run
 // and failed only for want of the race detector: verdict makes the race
 // check an error when, and only when, the detector could not run, and an
 // exercise that could not be graded at all has every check an error.
-func (t *TextStream) passesHere(e *verdict.Result) bool {
+func PassesHere(e *verdict.Result) bool {
 	if e.Status == verdict.Pass {
 		return false
 	}
@@ -184,7 +155,7 @@ func (t *TextStream) Summary(r *Report) error {
 	}
 	here := 0
 	for i := range t.printed {
-		if t.passesHere(&t.printed[i]) {
+		if PassesHere(&t.printed[i]) {
 			here++
 		}
 	}
@@ -276,4 +247,161 @@ func number(exercise string) string {
 
 func indentText(s, prefix string) string {
 	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix) + "\n"
+}
+
+// diagnosisBudget bounds the lines under an exercise's header, so that the
+// exercise's whole report (header and next step included) fits in 25 lines,
+// a terminal's screen with the watch header: longer messages are cut to
+// their head and tail, and the full log has the rest.
+const diagnosisBudget = 21
+
+// writeDiagnosis writes the checks of an exercise that does not pass, each
+// with its diagnosis: what go vet found first, then one message per check
+// that did not pass, and the file that holds the full detail.
+func writeDiagnosis(b *strings.Builder, p palette, e *verdict.Result, o Options) {
+	var lines []string
+	if len(e.Vet) > 0 {
+		lines = append(lines, "    go vet:")
+		for _, v := range e.Vet {
+			lines = append(lines, "        "+v)
+		}
+	}
+	type shown struct {
+		at  int // index in lines of the check's line
+		msg []string
+	}
+	var msgs []shown
+	var gated []string
+	for _, c := range e.Checks {
+		if c.Name == "build" && c.Status == verdict.Pass {
+			continue // never scored, and said by every other line
+		}
+		if raceNotChecked(c) {
+			var rb strings.Builder
+			writeRaceNotChecked(&rb, &c, p)
+			lines = append(lines, strings.TrimRight(rb.String(), "\n"))
+			continue
+		}
+		line := fmt.Sprintf("    %s %-10s %d/%d", p.status(c.Status), c.Name, c.Score, c.MaxScore)
+		if c.Status == verdict.Skip && strings.HasPrefix(c.Message, verdict.GatedPrefix) {
+			// Said once below, not once per check.
+			gated = append(gated, string(c.Name))
+			lines = append(lines, line+"  looks fine, not scored yet")
+			continue
+		}
+		lines = append(lines, line)
+		if c.Message != "" && c.Status != verdict.Pass {
+			m := strings.Split(strings.TrimRight(c.Message, "\n"), "\n")
+			msgs = append(msgs, shown{len(lines) - 1, m})
+		}
+	}
+	if len(gated) > 0 {
+		lines = append(lines, fmt.Sprintf("    %s(%s: %s; code that does not do the job yet earns no points)%s",
+			p.dim, strings.Join(gated, ", "), strings.TrimSuffix(verdict.GatedPrefix, ":"), p.reset))
+	}
+	for _, n := range e.Notices {
+		lines = append(lines, strings.Split(strings.TrimRight(indentText("Note: "+n, "    "), "\n"), "\n")...)
+	}
+	var tail []string
+	switch {
+	case o.Verbose && e.Log != "":
+		tail = append(tail, fmt.Sprintf("    %s--- full log%s", p.dim, p.reset), strings.TrimRight(indentText(e.Log, "    "), "\n"))
+	case o.LogDir != "" && e.Log != "":
+		tail = append(tail, fmt.Sprintf("    %sFull log: %s/%s.txt (-v prints it)%s", p.dim, o.LogDir, e.Exercise, p.reset))
+	}
+
+	// Fit the messages into what the budget leaves them: first the lines
+	// they quote (a program's output, a list of goroutines), then their
+	// middles.
+	room := diagnosisBudget - len(lines) - len(tail)
+	count := func() int {
+		n := 0
+		for _, m := range msgs {
+			n += len(m.msg)
+		}
+		return n
+	}
+	// The first failing check is the one to fix first: the others give up
+	// their lines first.
+	for i := len(msgs) - 1; i >= 0 && count() > room; i-- {
+		keep := max(3, len(msgs[i].msg)-(count()-room))
+		if i == 0 {
+			keep = max(4, keep)
+		}
+		msgs[i].msg = fit(msgs[i].msg, keep)
+	}
+	// Still too long (lines at the student's code are kept above): the
+	// checks after the first keep their first line only.
+	for i := len(msgs) - 1; i > 0 && count() > room; i-- {
+		if len(msgs[i].msg) > 2 {
+			msgs[i].msg = []string{msgs[i].msg[0], "  ... (the rest is in the full log)"}
+		}
+	}
+	next := 0
+	for i, l := range lines {
+		b.WriteString(l + "\n")
+		if next < len(msgs) && msgs[next].at == i {
+			for _, m := range msgs[next].msg {
+				b.WriteString("        " + m + "\n")
+			}
+			next++
+		}
+	}
+	for _, l := range tail {
+		b.WriteString(l + "\n")
+	}
+}
+
+// fit cuts a message to n lines, keeping what matters most: its first
+// line (what happened), the lines at the student's code, "The problem: ..."
+// and its last lines (what to do). What it quotes (a program's output)
+// goes first, then the middle. One line says how many were left out.
+func fit(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	rank := make([]int, len(lines)) // 0 keep, 1 prose, 2 quoted
+	for i, l := range lines {
+		switch {
+		case i == 0, i == len(lines)-1, strings.Contains(l, "exercises/"), strings.HasPrefix(l, "The problem:"):
+			rank[i] = 0
+		case strings.HasPrefix(l, "  "):
+			rank[i] = 2
+		default:
+			rank[i] = 1
+		}
+	}
+	drop := make([]bool, len(lines))
+	left := len(lines) + 1 // the line that counts what was left out
+	for r := 2; r >= 1 && left > n; r-- {
+		// Quoted lines from the end, prose from the middle out.
+		for i := len(lines) - 1; i >= 0 && left > n; i-- {
+			if rank[i] == r {
+				drop[i] = true
+				left--
+			}
+		}
+	}
+	var out []string
+	said, dropped := false, 0
+	for _, d := range drop {
+		if d {
+			dropped++
+		}
+	}
+	for i, l := range lines {
+		if !drop[i] || dropped == 1 {
+			// (A line that would say one line was left out might as
+			// well be that line.)
+			out = append(out, l)
+			continue
+		}
+		if !said {
+			out = append(out, fmt.Sprintf("  ... (%d more lines in the full log)", dropped))
+			said = true
+		}
+	}
+	// What is left is what matters most: better a line too many than a
+	// location lost.
+	return out
 }

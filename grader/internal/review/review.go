@@ -37,6 +37,10 @@ type Gradebook struct {
 	// Reference holds the fingerprints of each exercise's stub and
 	// reference solution, for Similar (and for merging gradebooks).
 	Reference map[string]Prints `json:"reference,omitempty"`
+	// Sandbox says whether each student's tests ran in the sandbox; if
+	// not, NoSandbox says why.
+	Sandbox   bool   `json:"sandbox"`
+	NoSandbox string `json:"no_sandbox,omitempty"`
 }
 
 // Column is one exercise of the gradebook.
@@ -95,25 +99,28 @@ type Flag struct {
 
 // The kinds of flags.
 const (
-	FlagChanged    = "changed"    // files outside exercises/ differ from the course's
-	FlagAdded      = "added"      // files outside exercises/ the course does not have
-	FlagDeleted    = "deleted"    // files of the course the checkout lacks
-	FlagNotModule  = "not-module" // no go.mod
-	FlagMissing    = "missing"    // an exercise folder is missing
-	FlagTestFile   = "test-file"  // a _test.go file in an exercise folder
-	FlagBuildTag   = "build-tag"  // a file built only with some tags or systems
-	FlagUnreadable = "unreadable" // the checkout could not be read
-	FlagIrregular  = "irregular"  // an exercise's Go file is a link, device or pipe: not graded
-	FlagNotGraded  = "not-graded" // the grading failed or did not end
-	FlagSolution   = "solution"   // the code is the reference solution's
-	FlagSimilar    = "similar"    // the code is another student's
+	FlagChanged    = "changed"         // files outside exercises/ differ from the course's
+	FlagAdded      = "added"           // files outside exercises/ the course does not have
+	FlagDeleted    = "deleted"         // files of the course the checkout lacks
+	FlagNotModule  = "not-module"      // no go.mod
+	FlagMissing    = "missing"         // an exercise folder is missing
+	FlagTestFile   = "test-file"       // a _test.go file in an exercise folder
+	FlagBuildTag   = "build-tag"       // a file built only with some tags or systems
+	FlagUnreadable = "unreadable"      // the checkout could not be read
+	FlagIrregular  = "irregular"       // an exercise's Go file is a link, device or pipe: not graded
+	FlagNotGraded  = "not-graded"      // the grading failed or did not end
+	FlagSolution   = "solution"        // the code is the reference solution's
+	FlagSimilar    = "similar"         // the code is another student's
+	FlagNotAllowed = "not-allowed"     // the code imports or uses what its exercise does not allow: not built
+	FlagReaches    = "reaches-grading" // the code names the grading's secrets: not built
+	FlagKeyTaken   = "key-taken"       // something in the test binary took the seal key first
 )
 
 // Tampering reports whether the flag is about a change to the course
 // rather than about the code.
 func (f Flag) Tampering() bool {
 	switch f.Kind {
-	case FlagChanged, FlagAdded, FlagDeleted, FlagTestFile, FlagBuildTag:
+	case FlagChanged, FlagAdded, FlagDeleted, FlagTestFile, FlagBuildTag, FlagNotAllowed, FlagReaches, FlagKeyTaken:
 		return true
 	}
 	return false
@@ -146,6 +153,13 @@ type Config struct {
 	Jobs             int
 	Timeout          time.Duration // per student; 0 for none
 	NoRace           bool
+	// Sandbox runs each student's tests in the sandbox; when false,
+	// NoSandbox says why, for the gradebook.
+	Sandbox   bool
+	NoSandbox string
+	// Hide lists folders the sandbox shows empty: the instructor's hidden
+	// tests and solutions (see run.Request).
+	Hide []string
 	// Progress receives a line per student as they finish.
 	Progress io.Writer
 	// Graded, when set, sees each student as soon as they are graded
@@ -155,7 +169,7 @@ type Config struct {
 
 // Run grades every checkout, Jobs at a time.
 func Run(ctx context.Context, cfg Config, dirs []string) (*Gradebook, error) {
-	gb := &Gradebook{Reference: map[string]Prints{}}
+	gb := &Gradebook{Reference: map[string]Prints{}, Sandbox: cfg.Sandbox, NoSandbox: cfg.NoSandbox}
 	for _, e := range cfg.Exercises {
 		gb.Exercises = append(gb.Exercises, Column{e.Name, e.MaxScore()})
 		gb.Reference[e.Name] = Prints{
@@ -252,7 +266,7 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 	s.Flags = cfg.Reference.tampering(abs, cfg.Exercises)
 	s.Commit = gitCommit(ctx, abs)
 
-	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs)}
+	plan := grade.Plan{Root: abs, ModFile: cfg.ModFile, SumFile: cfg.SumFile, NoRace: cfg.NoRace, Overlay: cfg.overlay(abs), Sandbox: cfg.Sandbox, Hide: cfg.Hide}
 	refused := map[string]Grade{}
 	for _, e := range cfg.Exercises {
 		dir := filepath.Join(abs, "exercises", e.Name)
@@ -293,6 +307,9 @@ func (cfg *Config) grade(ctx context.Context, name, dir string) (s Student) {
 		graded := map[string]Grade{}
 		for _, r := range out.Results {
 			graded[r.Exercise] = gradeOf(r)
+			if f, ok := attackFlag(r); ok {
+				s.Flags = append(s.Flags, f)
+			}
 		}
 		for _, e := range cfg.Exercises {
 			g, ok := graded[e.Name]
@@ -364,6 +381,21 @@ func irregular(dir string) []string {
 		}
 	}
 	return odd
+}
+
+// attackFlag flags an exercise that was not graded because its code went
+// for the grading itself, with the first line that says how.
+func attackFlag(r verdict.Result) (Flag, bool) {
+	for _, c := range r.Checks {
+		for _, k := range []struct{ kind, prefix string }{
+			{FlagNotAllowed, grade.NotAllowed}, {FlagReaches, grade.ReachesIntoGrading}, {FlagKeyTaken, verdict.KeyGone},
+		} {
+			if rest, ok := strings.CutPrefix(c.Message, k.prefix); ok {
+				return Flag{Kind: k.kind, Exercise: r.Exercise, Detail: strings.TrimSpace(firstLine(strings.TrimSpace(rest)))}, true
+			}
+		}
+	}
+	return Flag{}, false
 }
 
 // maxMessage bounds each failure's message in the gradebook.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,6 +114,15 @@ func WriteJSON(w io.Writer, gb *Gradebook) error {
 func WriteMarkdown(w io.Writer, gb *Gradebook) error {
 	p := &mdWriter{w: w}
 	p.f("# Gradebook\n\n")
+	if gb.Sandbox {
+		p.f("Each student's tests ran in a sandbox (bubblewrap): the file system read-only but for a private /tmp, no network, their own processes only.\n\n")
+	} else {
+		why := gb.NoSandbox
+		if why == "" {
+			why = "not recorded"
+		}
+		p.f("**No sandbox:** %s. Each student's code ran with the access of the account that ran the review, and could reach other students' checkouts: the import allowlist kept it to what the exercises allow.\n\n", why)
+	}
 	p.f("| student | score | flags |")
 	for _, c := range gb.Exercises {
 		p.f(" %s (%d) |", c.Name, c.MaxScore)
@@ -250,7 +260,7 @@ func ReadJSON(r io.Reader) (*Gradebook, error) {
 // Merge joins the gradebooks of parts of a class (a matrix of jobs, say)
 // into one, and finds similar code across all of them.
 func Merge(files []string) (*Gradebook, error) {
-	out := &Gradebook{Reference: map[string]Prints{}}
+	out := &Gradebook{Reference: map[string]Prints{}, Sandbox: true}
 	cols := map[string]bool{}
 	names := map[string]int{}
 	for _, file := range files {
@@ -271,6 +281,9 @@ func Merge(files []string) (*Gradebook, error) {
 		}
 		for k, v := range gb.Reference {
 			out.Reference[k] = v
+		}
+		if !gb.Sandbox && out.Sandbox {
+			out.Sandbox, out.NoSandbox = false, fmt.Sprintf("%s (in %s)", gb.NoSandbox, filepath.Base(file))
 		}
 		for _, s := range gb.Students {
 			names[s.Name]++

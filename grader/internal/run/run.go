@@ -19,7 +19,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-concurrency-lab/course/grader/check"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 )
 
@@ -46,8 +46,15 @@ type Request struct {
 	Race     bool          // build with the race detector
 	Timeout  time.Duration // -timeout: each test binary panics with a goroutine dump past it
 	Stderr   io.Writer     // receives the go command's stderr; nil discards it
-	SealKey  []byte        // handed to the test binaries for check.Seal
-	Env      []string      // added to the environment of the go command and the tests
+	SealKey  []byte        // handed to the test binaries for check.Seal, on a descriptor (see Exec)
+	// Sandbox runs each test binary in the sandbox (see SandboxAvailable),
+	// from which it can read the system and Dir, write only a private
+	// temporary folder, reach no network and see no other process.
+	Sandbox bool
+	// Hide lists folders that the sandbox shows empty: the instructor's
+	// hidden tests and solutions, where they are on disk.
+	Hide []string
+	Env  []string // added to the environment of the go command and the tests
 	// MaxMemory, when above 0, bounds the resident memory of each test
 	// process, in bytes: the watchdog kills a process that passes it.
 	MaxMemory int64
@@ -96,53 +103,10 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	}
 	defer os.RemoveAll(tmp)
 
-	overlay := map[string]string{}
-	var pkgs []string
-	for i, p := range req.Packages {
-		for name, data := range p.Add {
-			file := filepath.Join(tmp, fmt.Sprintf("p%d", i), name)
-			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(file, data, 0o644); err != nil {
-				return err
-			}
-			overlay[filepath.Join(p.Dir, name)] = file
-		}
-		for _, name := range p.Drop {
-			overlay[filepath.Join(p.Dir, name)] = "" // deleted, for the build
-		}
-		rel, err := filepath.Rel(req.Dir, p.Dir)
-		if err != nil {
-			return err
-		}
-		pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
-	}
-	n := 0
-	for file, data := range req.Overlay {
-		if data == nil {
-			overlay[file] = ""
-			continue
-		}
-		n++
-		tf := filepath.Join(tmp, fmt.Sprintf("o%d", n), filepath.Base(file))
-		if err := os.MkdirAll(filepath.Dir(tf), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(tf, data, 0o644); err != nil {
-			return err
-		}
-		overlay[file] = tf
-	}
-	ov, err := json.Marshal(map[string]any{"Replace": overlay})
+	ovFile, pkgs, err := writeOverlay(tmp, req)
 	if err != nil {
 		return err
 	}
-	ovFile := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(ovFile, ov, 0o644); err != nil {
-		return err
-	}
-
 	args := []string{"test", "-json", "-count=1", "-vet=off", "-mod=readonly",
 		"-overlay=" + ovFile, "-run=" + req.Run, "-p=" + strconv.Itoa(parallelism())}
 	if req.Timeout > 0 {
@@ -151,24 +115,21 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	if req.Race {
 		args = append(args, "-race")
 	}
-	if req.ModFile != nil {
-		modDir := filepath.Join(tmp, "mod")
-		if err := os.MkdirAll(modDir, 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(modDir, "go.mod"), req.ModFile, 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(modDir, "go.sum"), req.SumFile, 0o644); err != nil {
-			return err
-		}
-		args = append(args, "-modfile="+filepath.Join(modDir, "go.mod"))
+	modArgs, err := writeModFiles(tmp, req)
+	if err != nil {
+		return err
 	}
-	args = append(args, pkgs...)
+	args = append(args, modArgs...)
 
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, "go")
 	cmd.Dir = req.Dir
-	cmd.Env = Env(append([]string{check.SealEnv + "=" + string(req.SealKey)}, req.Env...)...)
+	cmd.Env = Env(req.Env...)
+	execArgs, stopKey, err := prepareExec(cmd, req)
+	if err != nil {
+		return err
+	}
+	defer stopKey()
+	cmd.Args = append(append(append(cmd.Args, args...), execArgs...), pkgs...)
 	setProcessGroup(cmd)
 	cmd.Cancel = func() error { return killProcessGroup(cmd) }
 	cmd.WaitDelay = 5 * time.Second
@@ -236,6 +197,22 @@ func Test(ctx context.Context, req Request, event func(testjson.Event), noise fu
 	return err
 }
 
+// The -exec wrapper's settings (see Exec), in the environment of the go
+// command, which passes it on to the wrapper. None of them is a secret.
+const (
+	// serverFDEnv names the descriptor of the socket on which the wrapper
+	// asks the grader for the seal key. The go command passes the
+	// descriptors it inherits on to the processes it starts; the wrapper
+	// closes it before the test binary starts.
+	serverFDEnv = "GCL_SEAL_SERVER_FD"
+	// sandboxEnv, when set, runs each test binary in the sandbox, with
+	// this folder (the checkout being graded) shown read-only.
+	sandboxEnv = "GCL_SANDBOX_ROOT"
+	// hideEnv lists the folders that the sandbox shows empty, separated
+	// as in PATH.
+	hideEnv = "GCL_SANDBOX_HIDE"
+)
+
 // needGo is the go command's complaint about a go.mod that asks for a newer
 // Go than the one running, when it may not switch toolchains
 // (GOTOOLCHAIN=local): "go: go.mod requires go >= 1.99 (running go 1.26.8; ...)".
@@ -286,7 +263,7 @@ func Env(extra ...string) []string {
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(k) {
-		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", check.SealEnv:
+		case "GOFLAGS", "GOWORK", "GOMAXPROCS", "GOTRACEBACK", "GODEBUG", seal.KeyEnv, seal.KeyFDEnv, serverFDEnv, sandboxEnv, hideEnv:
 			continue
 		case "GORACE":
 			gorace = v + " " + gorace
@@ -308,4 +285,77 @@ func Env(extra ...string) []string {
 // -runs 20 holds for every variant with -p=4 on 2 cores.
 func parallelism() int {
 	return max(runtime.NumCPU(), 4)
+}
+
+// writeOverlay writes the overlay file of the request into tmp: the files
+// laid in, the files left out. It returns its path and go test's argument
+// for each package.
+func writeOverlay(tmp string, req Request) (string, []string, error) {
+	overlay := map[string]string{}
+	var pkgs []string
+	for i, p := range req.Packages {
+		for name, data := range p.Add {
+			file := filepath.Join(tmp, fmt.Sprintf("p%d", i), name)
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				return "", nil, err
+			}
+			if err := os.WriteFile(file, data, 0o644); err != nil {
+				return "", nil, err
+			}
+			overlay[filepath.Join(p.Dir, name)] = file
+		}
+		for _, name := range p.Drop {
+			overlay[filepath.Join(p.Dir, name)] = "" // deleted, for the build
+		}
+		rel, err := filepath.Rel(req.Dir, p.Dir)
+		if err != nil {
+			return "", nil, err
+		}
+		pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
+	}
+	n := 0
+	for file, data := range req.Overlay {
+		if data == nil {
+			overlay[file] = ""
+			continue
+		}
+		n++
+		tf := filepath.Join(tmp, fmt.Sprintf("o%d", n), filepath.Base(file))
+		if err := os.MkdirAll(filepath.Dir(tf), 0o755); err != nil {
+			return "", nil, err
+		}
+		if err := os.WriteFile(tf, data, 0o644); err != nil {
+			return "", nil, err
+		}
+		overlay[file] = tf
+	}
+	ov, err := json.Marshal(map[string]any{"Replace": overlay})
+	if err != nil {
+		return "", nil, err
+	}
+	ovFile := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(ovFile, ov, 0o644); err != nil {
+		return "", nil, err
+	}
+
+	return ovFile, pkgs, nil
+}
+
+// writeModFiles writes the request's go.mod and go.sum, when it brings
+// them, into tmp and returns the go command's flags that point at them.
+func writeModFiles(tmp string, req Request) ([]string, error) {
+	if req.ModFile == nil {
+		return nil, nil
+	}
+	modDir := filepath.Join(tmp, "mod")
+	if err := os.MkdirAll(modDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(modDir, "go.mod"), req.ModFile, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(modDir, "go.sum"), req.SumFile, 0o644); err != nil {
+		return nil, err
+	}
+	return []string{"-modfile=" + filepath.Join(modDir, "go.mod")}, nil
 }

@@ -1,6 +1,7 @@
 package selftest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/grade"
 	"github.com/go-concurrency-lab/course/grader/internal/mutate"
+	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -27,6 +29,7 @@ type MutantReport struct {
 	NoCompile  []string // mutants that did not build with the hidden tests
 	Killed     []string // rejected by the hidden tests in every run
 	Equivalent []string // survived, and exercise.json lists them as equivalent
+	Why        []string // the reason exercise.json gives, for each of Equivalent
 	Survived   []Survivor
 	// Stale lists the equivalents exercise.json names that are no longer
 	// generated, or that the tests now kill: "name: why".
@@ -40,6 +43,10 @@ type MutantReport struct {
 	Slowname         string
 	Generate         time.Duration
 	SolutionSeconds  float64 // the solution's mean test time
+	// Slow lists the killed mutants that took over SlowFactor times the
+	// solution's time (and a second more) to fail, slowest first, with
+	// their mean time: wrong answers should fail fast.
+	Slow []string
 }
 
 // Survivor is a mutant that the hidden tests accepted in some run.
@@ -76,6 +83,7 @@ type mutantVariant struct {
 	passed  int
 	runs    int
 	noBuild bool
+	seconds float64 // summed over the runs
 }
 
 // Mutate generates the concurrency mutants of each exercise's reference
@@ -120,6 +128,11 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		if err != nil {
 			rep.Problem = fmt.Sprintf("generating mutants of solutions/%s/%s: %v", e.Name, e.File, err)
 			continue
+		}
+		if len(cfg.Only) > 0 {
+			mutants = slices.DeleteFunc(mutants, func(m mutate.Mutant) bool {
+				return !slices.Contains(cfg.Only, m.Name) && !slices.Contains(cfg.Only, m.Operator)
+			})
 		}
 		rep.Generated = len(mutants)
 		dir := filepath.Join(tmp, e.Name+".solution")
@@ -188,7 +201,16 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		}
 		procs := cfg.procs(i)
 		t := time.Now()
-		out, err := grade.Run(ctx, grade.Plan{Root: tmp, Targets: ts, Procs: procs})
+		// A line every tenth of the mutants: a catalog's run is long.
+		finished, step := 0, max(len(ts)/10, 10)
+		event := func(ev testjson.Event) {
+			if ev.Test == "" && ev.Package != "" && (ev.Action == testjson.Pass || ev.Action == testjson.Fail || ev.Action == testjson.Skip) {
+				if finished++; finished%step == 0 && finished < len(ts) {
+					progress(cfg, "mutate: run %d/%d: %d of %d mutants graded, %v", i+1, cfg.Runs, finished, len(ts), time.Since(t).Round(time.Second))
+				}
+			}
+		}
+		out, err := grade.Run(ctx, grade.Plan{Root: tmp, Targets: ts, Procs: procs, Event: event})
 		if err != nil {
 			return nil, fmt.Errorf("grading the mutants, run %d: %w", i+1, err)
 		}
@@ -200,6 +222,7 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 				continue
 			}
 			v.runs++
+			v.seconds += r.Seconds
 			v.report.Seconds += r.Seconds
 			if r.Seconds > v.report.Slowest {
 				v.report.Slowest, v.report.Slowname = r.Seconds, v.mutant.Name
@@ -211,6 +234,12 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 		}
 		progress(cfg, "mutate: run %d/%d (GOMAXPROCS=%d): %d mutants, %d survived, %v", i+1, cfg.Runs, procs, len(ts), survived, time.Since(t).Round(100*time.Millisecond))
 	}
+	type slowMutant struct {
+		rep  *MutantReport
+		name string
+		mean float64
+	}
+	var slow []slowMutant
 	for _, v := range graded {
 		rep, name := v.report, v.mutant.Name
 		equivalent := slices.ContainsFunc(v.target.Exercise.Equivalent, func(q catalog.Equivalent) bool { return q.Mutant == name })
@@ -219,15 +248,29 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			rep.NoCompile = append(rep.NoCompile, name)
 		case v.passed == 0:
 			rep.Killed = append(rep.Killed, name)
+			sol, mean := rep.SolutionSeconds, v.seconds/float64(max(v.runs, 1))
+			if mean > SlowFactor*sol && mean > sol+1 {
+				slow = append(slow, slowMutant{rep, name, mean})
+			}
 			if equivalent {
 				rep.Stale = append(rep.Stale, name+": listed as equivalent, but the tests kill it")
 			}
 		case equivalent:
 			rep.Equivalent = append(rep.Equivalent, name)
+			for _, q := range v.target.Exercise.Equivalent {
+				if q.Mutant == name {
+					rep.Why = append(rep.Why, q.Why)
+					break
+				}
+			}
 		default:
 			rep.Survived = append(rep.Survived, Survivor{Name: name, Passed: v.passed, Runs: v.runs,
 				Diff: mutate.Diff("solutions/"+v.target.Exercise.Name+"/"+v.target.Exercise.File, srcs[v.target.Exercise.Name], v.mutant)})
 		}
+	}
+	slices.SortStableFunc(slow, func(a, b slowMutant) int { return cmp.Compare(b.mean, a.mean) })
+	for _, s := range slow {
+		s.rep.Slow = append(s.rep.Slow, fmt.Sprintf("%s %.1fs", s.name, s.mean))
 	}
 	for _, e := range cfg.Exercises {
 		rep := reports[e.Name]
@@ -235,6 +278,10 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			continue
 		}
 		for _, q := range e.Equivalent {
+			op, _, _ := strings.Cut(q.Mutant, ":")
+			if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, q.Mutant) && !slices.Contains(cfg.Only, op) {
+				continue // not asked for
+			}
 			if !slices.Contains(rep.Equivalent, q.Mutant) && !slices.Contains(rep.Killed, q.Mutant) {
 				rep.Stale = append(rep.Stale, q.Mutant+": listed as equivalent, but no longer generated (or it does not build)")
 			}
@@ -325,8 +372,14 @@ func (r *MutateResult) Print(w io.Writer) {
 		for _, s := range e.Survived {
 			fmt.Fprintf(w, "\n%s: SURVIVED %s (passed %d of %d runs)\n%s", e.Exercise, s.Name, s.Passed, s.Runs, s.Diff)
 		}
+		for i, name := range e.Equivalent {
+			fmt.Fprintf(w, "\n%s: equivalent %s: %s\n", e.Exercise, name, e.Why[i])
+		}
 		for _, s := range e.Stale {
 			fmt.Fprintf(w, "\n%s: equivalent %s\n", e.Exercise, s)
+		}
+		if len(e.Slow) > 0 {
+			fmt.Fprintf(w, "\n%s: slow to fail (over %d× the solution's %.1fs): %s\n", e.Exercise, SlowFactor, e.SolutionSeconds, strings.Join(e.Slow, ", "))
 		}
 		if len(e.NoCompile) > 0 {
 			fmt.Fprintf(w, "\n%s: did not build (left out): %s\n", e.Exercise, strings.Join(e.NoCompile, ", "))

@@ -32,6 +32,9 @@ type Config struct {
 	// RequireContracts makes a missing contract table a failure for every
 	// exercise, not only for those whose README numbers its requirements.
 	RequireContracts bool
+	// Only, for Mutate, keeps the generated mutants named here, by full
+	// name (drop-defer:Stop#1) or by operator (drop-defer); none: all.
+	Only []string
 }
 
 // Variant is one version of an exercise's code that selftest grades.
@@ -49,10 +52,9 @@ type Variant struct {
 	// Slow is set on a stub or mutant that takes more than SlowFactor
 	// times its solution's mean time (and a second more) to fail: a wrong
 	// answer should fail about as fast as the right one passes.
-	Slow     bool
-	dir      string
-	ex       *catalog.Exercise
-	statuses map[verdict.Status]int
+	Slow bool
+	dir  string
+	ex   *catalog.Exercise
 }
 
 // SlowFactor is how many times its solution's time a wrong answer may take
@@ -346,8 +348,11 @@ func (r *Result) Print(w io.Writer) {
 	flakes, problems, slow := 0, 0, 0
 	for _, v := range r.Variants {
 		want := "fail"
-		if v.WantPass {
+		switch {
+		case v.WantPass:
 			want = "pass"
+		case v.Name == "contract":
+			want = "-" // not graded: the contract table's rows
 		}
 		if v.Problem != "" {
 			problems++

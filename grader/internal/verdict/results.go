@@ -5,10 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-concurrency-lab/course/grader/check"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
-	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
 
 // Results returns one result per package, in the order of the inputs. Call
@@ -54,22 +52,25 @@ func (p *pkg) result(stopped string) Result {
 	switch {
 	case p.Missing != "":
 		r.skipAll(Error, p.Missing)
+	case p.keyGone:
+		r.skipAll(Error, KeyGone)
 	case p.failed:
 		r.skipAll(Skip, "Not checked: the code does not build yet.")
-		b := r.Check(catalog.Build)
+		b := r.Check("build")
 		b.Status, b.Message = Error, p.buildMessage()
+		b.Detail = strings.TrimSpace(p.buildOut.String())
 	case !p.done && stopped != "":
 		r.skipAll(Skip, "Not checked: the tests were stopped before they finished.")
-		r.set(catalog.Build, Pass, "")
+		r.set("build", Pass, "")
 		msg := stopped
 		if where := p.blocked(); where != "" {
 			msg += "\nYour goroutines were:\n" + where
 		}
-		if r.Check(catalog.Time) != nil {
-			r.set(catalog.Time, Fail, msg)
+		if r.Check("time") != nil {
+			r.set("time", Fail, msg)
 		} else {
-			r.Check(catalog.Build).Message = msg
-			r.Check(catalog.Build).Status = Error
+			r.Check("build").Message = msg
+			r.Check("build").Status = Error
 		}
 	case !p.done && len(p.tests) == 0:
 		// (With tests seen, the package's own result can still be missing:
@@ -79,11 +80,18 @@ func (p *pkg) result(stopped string) Result {
 	default:
 		p.grade(&r)
 	}
+	r.Vet = p.vetLines()
 	r.total()
 	return r
 }
 
+// KeyGone is the message of an exercise whose test binary lost its seal
+// key to something that read it before the hidden tests could.
+const KeyGone = "The grader's key for this exercise's test binary was gone before the hidden tests could read it: " +
+	"something in the binary read it first. Nothing of this run is graded."
+
 // skipAll gives every check the status and message.
+
 func (r *Result) skipAll(s Status, msg string) {
 	for i := range r.Checks {
 		r.Checks[i].Status, r.Checks[i].Message = s, msg
@@ -100,79 +108,68 @@ func (r *Result) set(name catalog.Check, s Status, msg string) {
 // not scored because behaviour or the rules do not pass yet.
 const GatedPrefix = "not scored until behaviour and rules pass:"
 
-// grade decides each check of a package whose tests ran.
+// grade decides each check of a package whose tests ran. Each check fails
+// for its own kind of trouble only: race when the race detector reported a
+// race, leaks when goroutines were left behind, time when the tests ran out
+// of time, and behaviour (or ordering) for everything else, whichever check
+// the test that showed it is listed under. A check whose tests did not pass
+// for another check's reason is not checked, and says where to look.
 func (p *pkg) grade(r *Result) {
-	e := p.Exercise
-	r.set(catalog.Build, Pass, "")
-	for _, c := range []catalog.Check{catalog.Behaviour, catalog.Ordering, catalog.Leaks} {
-		if r.Check(c) == nil {
-			continue
-		}
-		ok, msg := p.testsPass(e.Tests[c])
-		if ok {
-			r.set(c, Pass, "")
-		} else {
-			r.set(c, Fail, msg)
+	r.set("build", Pass, "")
+	p.classify()
+	for _, c := range []catalog.Check{catalog.Behaviour, catalog.Ordering, catalog.Leaks, catalog.Race} {
+		if cc := r.Check(c); cc != nil {
+			cc.Status, cc.Message, cc.Detail = p.judge(c)
 		}
 	}
-	if r.Check(catalog.Race) != nil {
-		ok, msg := p.testsPass(e.Tests[catalog.Race])
-		switch {
-		case !p.Race:
-			r.set(catalog.Race, Error, "Not checked: "+p.RaceWhy+". Data races could not be looked for, so this exercise cannot pass here; the classroom's grader will check it.")
-		case p.raceSeen:
-			r.set(catalog.Race, Fail, p.raceMessage())
-		case !ok:
-			r.set(catalog.Race, Fail, msg)
-		case !p.expectedRan():
-			r.set(catalog.Race, Skip, "Not checked: the race detector only sees races in code that ran, and not all the tests ran to the end.")
-		default:
-			r.set(catalog.Race, Pass, "")
-		}
+	if c := r.Check("race"); c != nil && !p.Race {
+		c.Status, c.Message = Error, "Not checked: "+p.RaceWhy+". Data races could not be looked for, so this exercise cannot pass here; the classroom's grader will check it."
 	}
-	if r.Check(catalog.Rules) != nil {
+	if r.Check("rules") != nil {
 		if len(p.Violations) == 0 {
-			r.set(catalog.Rules, Pass, "")
+			r.set("rules", Pass, "")
 		} else {
 			var lines []string
 			for _, v := range p.Violations {
 				lines = append(lines, v.String())
 			}
-			r.set(catalog.Rules, Fail, strings.Join(lines, "\n"))
+			r.set("rules", Fail, strings.Join(lines, "\n"))
 		}
 	}
-	if r.Check(catalog.Time) != nil {
-		if p.timedOut {
-			r.set(catalog.Time, Fail, p.timeMessage())
+	if c := r.Check("time"); c != nil {
+		if p.hung() {
+			c.Status, c.Message, c.Detail = Fail, p.fitCode(p.timeMessage()), p.dump.String()
 		} else {
-			r.set(catalog.Time, Pass, "")
+			r.set("time", Pass, "")
 		}
 	}
-	if c := r.Check(catalog.Behaviour); (p.stop.Memory > 0 || p.stop.Output > 0) && !strings.Contains(c.Message, "grader allows") {
+	if c := r.Check("behaviour"); (p.stop.Memory > 0 || p.stop.Output > 0) && !strings.Contains(c.Message, "grader allows") {
 		c.Status = Fail
 		c.Message = strings.TrimSpace("The grader stopped the tests: " + p.stopMessage() + "\n\n" + c.Message)
 	}
-	if p.timedOut && r.Check(catalog.Time) == nil {
+	if p.hung() && r.Check("time") == nil {
 		r.Notices = append(r.Notices, p.timeMessage())
 	}
+	r.dedupeGoroutines()
 
 	// Points are earned by code that does the job the exercise asks for,
 	// the way it asks: a stub that does nothing earns nothing, however
 	// clean, race-free and quick it is.
-	gate := r.Check(catalog.Behaviour).Status == Pass
-	if c := r.Check(catalog.Rules); c != nil && c.Status != Pass {
+	gate := r.Check("behaviour").Status == Pass
+	if c := r.Check("rules"); c != nil && c.Status != Pass {
 		gate = false
 	}
 	if !gate {
 		for i := range r.Checks {
 			c := &r.Checks[i]
-			if c.Name == catalog.Behaviour || c.Status != Pass || c.MaxScore == 0 {
+			if c.Name == "behaviour" || c.Status != Pass || c.MaxScore == 0 {
 				continue
 			}
 			c.Status = Skip
 			c.Message = GatedPrefix + " code that does not do the job yet earns no points."
 		}
 	}
+	r.Log = r.log()
 }
 
 // total sets the score and the status of the result from its checks.
@@ -205,195 +202,422 @@ func (p *pkg) expectedRan() bool {
 	return true
 }
 
-// testsPass reports whether every named test passed with a valid seal, and
-// if not, explains the first that did not.
-func (p *pkg) testsPass(names []string) (bool, string) {
-	var msgs []string
-	for _, name := range names {
-		t := p.tests[name]
-		switch {
-		case t == nil:
-			msgs = append(msgs, p.notRun(name))
-		case t.action == testjson.Pass && t.sealed && t.results == 1:
-			continue
-		case t.action == testjson.Pass && t.results > 1:
-			msgs = append(msgs, fmt.Sprintf("%s reported %d results: something printed test results that the hidden test did not write.\n"+
-				"Only the grader's own tests count; code that prints imitations of them fails.", name, t.results))
-		case t.action == testjson.Pass:
-			msgs = append(msgs, fmt.Sprintf("%s reported a pass that the grader cannot confirm: the hidden test's seal is missing.\n"+
-				"Something printed test results that the hidden test did not write. Only the grader's own tests count.", name))
-		case t.action == testjson.Fail && t.results > 1:
-			msgs = append(msgs, fmt.Sprintf("%s failed, and something printed test results that the hidden test did not write,\n"+
-				"so the test's own words may be mixed up with them:\n%s", name, indent(p.failure(t))))
-		case t.action == testjson.Fail:
-			msgs = append(msgs, p.failure(t))
-		case t.action == testjson.Skip:
-			msgs = append(msgs, fmt.Sprintf("%s was skipped, and a skipped test proves nothing.", name))
-		default:
-			msgs = append(msgs, p.crashed(t))
+// hung reports whether the tests ran out of time.
+func (p *pkg) hung() bool {
+	if p.timedOut {
+		return true
+	}
+	for _, t := range p.tests {
+		if t.has(kindTime) {
+			return true
 		}
 	}
-	if len(msgs) == 0 {
-		return true, ""
+	return false
+}
+
+// kindOwner is the check that a kind of trouble is charged to in this
+// exercise: its own check when the exercise has it, behaviour otherwise.
+func (p *pkg) kindOwner(k kind) catalog.Check {
+	own := map[kind]catalog.Check{kindRace: catalog.Race, kindLeak: catalog.Leaks, kindTime: catalog.Time}[k]
+	if _, ok := p.Exercise.Points[own]; own == "" || !ok || (k == kindRace && !p.Race) {
+		return "behaviour"
 	}
-	return false, strings.Join(msgs, "\n\n")
+	return own
+}
+
+// judge decides a check proved by hidden tests: its status, the diagnosis
+// for the student and the full detail.
+func (p *pkg) judge(check catalog.Check) (Status, string, string) {
+	names := p.Exercise.Tests[check]
+	switch check {
+	case "race":
+		if p.Race && p.raceSeen {
+			msg, detail := p.raceMessage()
+			return Fail, msg, detail
+		}
+	case "leaks":
+		// A leak found by any test is a leak, whichever check lists it.
+		if t := p.firstWith(kindLeak, p.order); t != nil {
+			return Fail, p.leakMessage(t), t.out.String()
+		}
+	}
+	if check == "behaviour" || check == "ordering" {
+		candidates := names
+		if check == "behaviour" {
+			candidates = append(append([]string{}, names...), p.unlisted()...)
+		}
+		if msg, detail, failed := p.behaviourFailure(check, candidates); failed {
+			return Fail, msg, detail
+		}
+	}
+	// Nothing of this check's own kind went wrong. It passes if all its
+	// tests passed; if not, another check explains why.
+	var reasons []string
+	for _, name := range names {
+		t := p.tests[name]
+		if t != nil && t.passed() {
+			continue
+		}
+		reasons = append(reasons, p.elsewhere(name))
+	}
+	switch {
+	case len(reasons) > 0:
+		return Skip, "Not checked: " + joinReasons(reasons), ""
+	case check == "race" && !p.expectedRan():
+		return Skip, "Not checked: the race detector only sees races in code that ran, and not all the tests ran to the end.", ""
+	}
+	return Pass, "", ""
+}
+
+// unlisted names the hidden tests that neither behaviour nor ordering
+// lists: a wrong result they find is still behaviour's to report.
+func (p *pkg) unlisted() []string {
+	listed := map[string]bool{}
+	for _, c := range []catalog.Check{catalog.Behaviour, catalog.Ordering} {
+		for _, n := range p.Exercise.Tests[c] {
+			listed[n] = true
+		}
+	}
+	var out []string
+	for _, n := range p.Exercise.AllTests() {
+		if !listed[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// behaviourFailure explains the first test of names that failed in a way
+// that is behaviour's (or ordering's) to report, if any did.
+func (p *pkg) behaviourFailure(check catalog.Check, names []string) (msg, detail string, failed bool) {
+	var first *test
+	var firstName string
+	var others []string
+	for _, name := range names {
+		t := p.tests[name]
+		if t != nil && t.passed() {
+			continue
+		}
+		if !p.behaviourKind(name) {
+			continue
+		}
+		if first == nil && firstName == "" {
+			first, firstName = t, name
+			continue
+		}
+		others = append(others, name)
+	}
+	// A crash ends the test program: it is behaviour's, whichever check
+	// lists the test that crashed.
+	if check == "behaviour" && first == nil && firstName == "" {
+		for _, name := range p.order {
+			if t := p.tests[name]; !strings.Contains(name, "/") && t.crash != nil {
+				first, firstName = t, name
+				break
+			}
+		}
+	}
+	if first == nil && firstName == "" {
+		return "", "", false
+	}
+	if first == nil {
+		msg = p.notRun(firstName)
+	} else {
+		msg = p.explain(first)
+		detail = first.out.String()
+	}
+	msg = clip(p.fitCode(msg), maxDiagnosis)
+	if first != nil && first.crash == nil && !p.namesLine(msg) {
+		if at := p.lookAt(msg); at != "" {
+			if i := strings.LastIndex(msg, "\n"+saidMore); i >= 0 {
+				msg = msg[:i] + "\n" + at + msg[i:]
+			} else {
+				msg += "\n" + at
+			}
+		}
+	}
+	// The log has what every one of them printed.
+	for _, name := range others {
+		if t := p.tests[name]; t != nil {
+			detail += "\n" + t.out.String()
+		} else {
+			detail += "\n=== " + name + ": did not run\n"
+		}
+	}
+	if len(others) > 0 {
+		if i := strings.LastIndex(msg, "\n"+saidMore); i >= 0 && !strings.Contains(msg[i+1:], "\n") {
+			// One line for both: "(It said 2 things more, and TestB failed too: ...)".
+			msg = msg[:i] + "\n" + strings.TrimSuffix(msg[i+1:], ": see the full log.)") +
+				", and " + p.others(others) + ": see the full log.)"
+		} else {
+			msg += "\n" + p.othersLine(others)
+		}
+	}
+	return msg, detail, true
+}
+
+// behaviourKind reports whether a test that did not pass did so for a
+// reason behaviour reports: a wrong result, a crash, a result that cannot be
+// trusted, a test that never ran for no reason another check gives; or a
+// race, a leak or a hang in an exercise without a check for it.
+func (p *pkg) behaviourKind(name string) bool {
+	t := p.tests[name]
+	if t == nil {
+		cause := p.cause()
+		return cause == nil || cause.crash != nil || p.kindOwner(kindTime) == "behaviour"
+	}
+	switch {
+	case t.crash != nil, t.action == testjson.Skip, t.results > 1, t.action == testjson.Pass:
+		return true
+	case t.has(kindAssert):
+		return true
+	case t.action == testjson.Run || t.action == "":
+		// Started and never finished: a hang is time's; a binary that
+		// just ended (os.Exit) is behaviour's.
+		return !p.timedOut || p.kindOwner(kindTime) == "behaviour"
+	}
+	for _, k := range []kind{kindRace, kindLeak, kindTime} {
+		if t.has(k) && p.kindOwner(k) == "behaviour" {
+			return true
+		}
+	}
+	return false
+}
+
+// elsewhere says, in a few words, which other check explains why the named
+// test did not pass.
+func (p *pkg) elsewhere(name string) string {
+	t := p.tests[name]
+	if t == nil {
+		if c := p.cause(); c != nil {
+			return fmt.Sprintf("%s did not run, because %s %s and the tests stopped there (see %s)", name, c.name, c.how(), p.causeCheck(c))
+		}
+		return name + " never ran (see behaviour)"
+	}
+	switch {
+	case t.crash != nil:
+		return fmt.Sprintf("%s %s (see %s)", name, t.how(), p.causeCheck(t))
+	case t.has(kindRace) && !t.has(kindAssert):
+		return fmt.Sprintf("%s failed only through the data race it ran into (see %s)", name, p.kindOwner(kindRace))
+	case t.has(kindLeak) && !t.has(kindAssert):
+		return fmt.Sprintf("%s failed only through the goroutines it found left behind (see %s)", name, p.kindOwner(kindLeak))
+	case t.has(kindTime), t.action == testjson.Run, t.action == "":
+		return fmt.Sprintf("%s did not finish (see %s)", name, p.kindOwner(kindTime))
+	}
+	return fmt.Sprintf("%s did not pass (see behaviour)", name)
+}
+
+func joinReasons(rs []string) string {
+	if len(rs) > 3 {
+		rs = append(rs[:3], fmt.Sprintf("and %d more", len(rs)-3))
+	}
+	return strings.Join(rs, "; ") + "."
+}
+
+// causeCheck is the check that explains why a test ended the program.
+func (p *pkg) causeCheck(c *test) catalog.Check {
+	if c.crash != nil {
+		if c.crash.leak {
+			return p.kindOwner(kindLeak)
+		}
+		return "behaviour"
+	}
+	return p.kindOwner(kindTime)
+}
+
+// cause is the test that ended the test program: the last one that started
+// and crashed or never finished. Nil when every test that started finished.
+func (p *pkg) cause() *test {
+	for i := len(p.order) - 1; i >= 0; i-- {
+		t := p.tests[p.order[i]]
+		if strings.Contains(t.name, "/") {
+			continue
+		}
+		if t.crash != nil || t.action == testjson.Run || t.action == "" || (p.timedOut && p.timeoutIn == t.name) {
+			return t
+		}
+	}
+	return nil
+}
+
+// firstWith returns the first test of names whose output shows trouble of
+// kind k.
+func (p *pkg) firstWith(k kind, names []string) *test {
+	for _, name := range names {
+		if t := p.tests[name]; t != nil && !strings.Contains(name, "/") && (t.has(k) || (k == kindLeak && t.crash != nil && t.crash.leak)) {
+			return t
+		}
+	}
+	return nil
+}
+
+func (p *pkg) othersLine(names []string) string {
+	return fmt.Sprintf("(%s: see the full log.)", p.others(names))
+}
+
+// others says what became of the other tests: "TestB failed too, and
+// TestC did not run".
+func (p *pkg) others(names []string) string {
+	var failed, notRun []string
+	for _, n := range names {
+		if p.tests[n] == nil {
+			notRun = append(notRun, n)
+		} else {
+			failed = append(failed, n)
+		}
+	}
+	var parts []string
+	if len(failed) > 0 {
+		parts = append(parts, list(failed)+" failed too")
+	}
+	if len(notRun) > 0 {
+		parts = append(parts, list(notRun)+" did not run")
+	}
+	return strings.Join(parts, ", and ")
+}
+
+// list names tests in a sentence: "TestA", "TestA and TestB", "TestA, TestB and 3 more".
+func list(names []string) string {
+	switch n := len(names); {
+	case n == 1:
+		return names[0]
+	case n == 2:
+		return names[0] + " and " + names[1]
+	case n > 3:
+		return fmt.Sprintf("%s, %s and %d more", names[0], names[1], n-2)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // notRun explains a hidden test that never started.
 func (p *pkg) notRun(name string) string {
+	if c := p.cause(); c != nil {
+		return fmt.Sprintf("%s did not run: %s %s, and that ended the tests.\n%s",
+			name, c.name, c.how(), p.explain(c))
+	}
 	msg := fmt.Sprintf("The hidden test %s never ran.", name)
 	out := strings.TrimSpace(p.out.String())
 	switch {
 	case p.stop.Memory > 0 || p.stop.Output > 0:
 		msg += " The program was stopped before the tests started: " + p.stopMessage()
 	case crashLine.MatchString(out):
-		msg += " The program crashed before the tests started:\n" + check.DescribeCrash(out, p.Files)
+		msg += " The program crashed before the tests started:\n" + p.crashText(out)
+	case len(p.order) > 0:
+		msg += " The test program ended after " + p.order[len(p.order)-1] + " without running it:\n" +
+			"does your code call os.Exit or log.Fatal, or change the test flags?"
 	default:
 		msg += " Something ended the program before the tests could start:\n" +
 			"look for os.Exit, log.Fatal or a panic in an init function, or for code that changes the test flags."
-		if tail := tidy(lastLines(out, 8)); tail != "" {
+		if tail := plain(lastLines(out, 6)); tail != "" {
 			msg += "\nIt printed:\n" + indent(tail)
 		}
 	}
 	return msg
 }
 
-// crashed explains a test that started and never reported a result: the
-// test binary died under it.
-func (p *pkg) crashed(t *test) string {
-	out := t.out.String() + p.out.String()
+// how says in a few words how a test ended the program.
+func (t *test) how() string {
+	switch {
+	case t.crash != nil && t.crash.leak:
+		return "left goroutines blocked"
+	case t.crash != nil && t.crash.deadlock:
+		return "deadlocked"
+	case t.crash != nil:
+		return "crashed"
+	}
+	return "hung"
+}
+
+// explain is the diagnosis of one test that did not pass, in the student's
+// terms.
+func (p *pkg) explain(t *test) string {
 	switch {
 	case p.stop.Memory > 0 || p.stop.Output > 0:
 		return fmt.Sprintf("%s was stopped: %s", t.name, p.stopMessage())
+	case t.action == testjson.Pass && t.results > 1:
+		return fmt.Sprintf("%s reported %d results: something printed test results that the hidden test did not write.\n"+
+			"Only the grader's own tests count; code that prints imitations of them fails.", t.name, t.results)
+	case t.action == testjson.Pass:
+		return fmt.Sprintf("%s reported a pass that the grader cannot confirm: the hidden test's seal is missing.\n"+
+			"Something printed test results that the hidden test did not write. Only the grader's own tests count.", t.name)
+	case t.action == testjson.Skip:
+		return fmt.Sprintf("%s was skipped, and a skipped test proves nothing.", t.name)
+	case t.crash != nil:
+		return p.crashMessage(t)
+	case t.action == testjson.Fail && t.results > 1:
+		return fmt.Sprintf("%s failed, and something printed test results that the hidden test did not write,\n"+
+			"so the test's own words may be mixed up with them:\n%s", t.name, indent(clip(p.failure(t), maxDiagnosis-2)))
+	case t.action == testjson.Fail:
+		return p.failure(t)
 	case p.timedOut && (p.timeoutIn == t.name || p.timeoutIn == ""):
-		return fmt.Sprintf("%s did not finish in time; see the time check.", t.name)
-	case crashLine.MatchString(out):
-		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
+		return fmt.Sprintf("%s did not finish in time (see time).", t.name)
 	}
 	return fmt.Sprintf("%s started but never finished: the program ended in the middle of it.\n"+
 		"Does your code call os.Exit, log.Fatal or runtime.Goexit?", t.name)
 }
 
-// failure explains a test that failed, from what it logged.
+// failure explains a test that failed, from the messages it logged that
+// are behaviour's: not the race detector's, not a leak report, not the
+// time marker. What the test wrote for the student is the diagnosis.
 func (p *pkg) failure(t *test) string {
-	out := t.out.String()
-	// Only the runtime writes "panic: " at the start of a line; a test's own
-	// messages are indented, even when they quote a program's panic.
-	if crashLine.MatchString(out) && !strings.Contains(out, "[recovered]") {
-		return fmt.Sprintf("%s crashed:\n%s", t.name, check.DescribeCrash(out, p.Files))
+	var parts []string
+	for _, en := range t.entries {
+		if en.kind == kindAssert || (en.kind != kindSeal && p.kindOwner(en.kind) == "behaviour") {
+			parts = append(parts, en.text)
+		}
 	}
-	if _, timed := p.Exercise.Points[catalog.Time]; timed && strings.Contains(out, check.TimeMarker) {
-		// The time check shows where the program hung; saying it again
-		// under every check would bury the rest.
-		return fmt.Sprintf("%s: the program did not finish in time, see the time check.", t.name)
-	}
-	// A race fails the test it happens in (testing.go: "race detected
-	// during execution of test"); the race check explains it.
-	raced := strings.Contains(out, "race detected during execution of test")
-	if raced {
-		out = raceBlock.ReplaceAllString(out, "")
-		out = raceFailLine.ReplaceAllString(out, "")
-	}
-	msg := tidy(p.cutPanicStacks(out))
 	// A test that failed through its subtests says little itself: their
 	// messages are the explanation.
 	for _, name := range p.order {
 		if sub := p.tests[name]; strings.HasPrefix(name, t.name+"/") && sub.action == testjson.Fail {
-			if m := tidy(sub.out.String()); m != "" {
-				msg = strings.TrimSpace(msg + "\n" + name[len(t.name)+1:] + ": " + m)
+			for _, en := range sub.entries {
+				if en.kind == kindAssert {
+					parts = append(parts, name[len(t.name)+1:]+": "+en.text)
+				}
 			}
 		}
 	}
-	switch {
-	case raced && msg == "":
-		return fmt.Sprintf("%s failed because the race detector found a data race while it ran: see the race check.", t.name)
-	case raced:
-		msg += "\n(The race detector found a data race in it too: see the race check.)"
-	case msg == "":
-		msg = "it failed without saying why"
+	if len(parts) == 0 {
+		return t.name + " failed without saying why."
+	}
+	// The first message is the diagnosis; the others are in the log.
+	msg := clip(parts[0], maxDiagnosis-1)
+	if n := len(parts) - 1; n == 1 {
+		msg += "\n" + saidMore + "one thing more: see the full log.)"
+	} else if n > 1 {
+		msg += fmt.Sprintf("\n"+saidMore+"%d things more: see the full log.)", n)
 	}
 	return msg
 }
 
-var (
-	raceBlock     = regexp.MustCompile(`(?s)==================\nWARNING: DATA RACE\n.*?==================\n`)
-	raceFailLine  = regexp.MustCompile(`(?m)^.*testing\.go:\d+: race detected during execution of test\n?`)
-	crashLine     = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
-	framework     = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
-	testifyIndent = regexp.MustCompile(`^\s*\t {12}\t`)
-	logPrefix     = regexp.MustCompile(`^    [\w.-]+\.go:\d+: `)
-	testify       = regexp.MustCompile(`^\s*(Error Trace:|Test:|Error:\s*$)`)
-)
+// plain is output without the testing framework's lines.
+func plain(out string) string {
+	var keep []string
+	for _, l := range strings.Split(out, "\n") {
+		if !framework.MatchString(l) && strings.TrimSpace(l) != "" {
+			keep = append(keep, strings.TrimRight(l, "\r"))
+		}
+	}
+	return strings.Join(keep, "\n")
+}
 
 // tidy turns a test's output into the message it wrote for the student:
 // without the testing framework's lines, the hidden test's file:line
 // prefixes, testify's trace lines, and the seal.
 func tidy(out string) string {
 	var keep []string
-	skipTrace := false
-	for _, l := range strings.Split(out, "\n") {
-		l = strings.TrimRight(l, "\r")
-		switch {
-		case framework.MatchString(l), strings.Contains(l, check.SealPrefix),
-			strings.TrimSpace(l) == check.RaceMarker, strings.TrimSpace(l) == check.TimeMarker:
-			continue
-		case testify.MatchString(l):
-			skipTrace = strings.Contains(l, "Error Trace:")
-			continue
-		case skipTrace && strings.HasPrefix(strings.TrimSpace(l), "/"):
-			continue
+	for _, en := range entries(out) {
+		if en.kind != kindSeal {
+			keep = append(keep, en.text)
 		}
-		skipTrace = false
-		l = logPrefix.ReplaceAllString(l, "")
-		l = strings.TrimPrefix(l, "        ")
-		l = strings.Replace(l, "Error:      \t", "", 1)
-		l = strings.Replace(l, "Messages:   \t", "", 1)
-		// testify's continuation lines, and its stock words before a message
-		// the hidden test wrote itself.
-		l = testifyIndent.ReplaceAllString(l, "")
-		if t := strings.TrimSpace(l); t == "Should be true" || t == "Should be false" {
-			continue
-		}
-		if strings.TrimSpace(l) == "" && (len(keep) == 0 || keep[len(keep)-1] == "") {
-			continue
-		}
-		keep = append(keep, l)
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
 }
 
-var stackLine = regexp.MustCompile(`^(\S.*\.go:\d+( \+0x[0-9a-f]+)?|\S+\(.*\)|created by .*|goroutine \d+ \[.*\]:)$`)
-
-// cutPanicStacks replaces the stack that testify's NotPanics prints with the
-// student's line it passed through.
-func (p *pkg) cutPanicStacks(out string) string {
-	lines := strings.Split(out, "\n")
-	var keep []string
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		j := strings.Index(l, "Panic stack:")
-		if j < 0 {
-			keep = append(keep, l)
-			continue
-		}
-		where := ""
-		for i+1 < len(lines) && stackLine.MatchString(strings.TrimSpace(lines[i+1])) {
-			i++
-			f := strings.TrimSpace(lines[i])
-			if k := strings.LastIndex(f, ".go:"); k > 0 && where == "" {
-				file := f[:k+3]
-				line := strings.Fields(f[k+4:])[0]
-				if p.Files.Mine(file) {
-					where = p.Files.Rel(file) + ":" + line
-				}
-			}
-		}
-		if where != "" {
-			keep = append(keep, l[:j]+"Panicked at "+where)
-		}
-	}
-	return strings.Join(keep, "\n")
-}
+var (
+	crashLine = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
+	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
+)
 
 // buildMessage is the compiler's words, at the student's lines.
 func (p *pkg) buildMessage() string {
@@ -410,7 +634,7 @@ func (p *pkg) buildMessage() string {
 			}
 		}
 		keep = append(keep, l)
-		if len(keep) == 12 {
+		if len(keep) == 10 {
 			keep = append(keep, "...")
 			break
 		}
@@ -435,54 +659,6 @@ func (p *pkg) stopMessage() string {
 
 func mib(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }
 
-func (p *pkg) raceMessage() string {
-	races := traceback.Races(p.raceText.String())
-	var b strings.Builder
-	b.WriteString("The race detector found a data race:\n")
-	for i, r := range races {
-		if i == 3 {
-			fmt.Fprintf(&b, "  ... and %d more\n", len(races)-3)
-			break
-		}
-		b.WriteString(traceback.DescribeRace(r, p.Files))
-	}
-	if len(races) == 0 {
-		// Races in a program run by check.RunMain are described in its test.
-		for _, t := range p.tests {
-			if out := t.out.String(); strings.Contains(out, check.RaceMarker) {
-				return tidy(strings.ReplaceAll(out, check.RaceMarker, ""))
-			}
-		}
-	}
-	b.WriteString("Two goroutines used the same memory at the same time, and at least one of them wrote to it.\n" +
-		"Protect it with a sync.Mutex, use sync/atomic, or hand the value over a channel.")
-	return b.String()
-}
-
-func (p *pkg) timeMessage() string {
-	if p.dump.String() == "" {
-		// A program run by check.RunMain hung: the first test that saw it
-		// says where, in the lines before its marker.
-		for _, name := range p.order {
-			out := p.tests[name].out.String()
-			if i := strings.Index(out, check.TimeMarker); i >= 0 {
-				return tidy(out[:i])
-			}
-		}
-	}
-	msg := fmt.Sprintf("The tests did not finish within %v, so they were stopped.", p.Exercise.Timeout)
-	if where := p.blocked(); where != "" {
-		msg += " Your goroutines were:\n" + where
-	}
-	return msg + "A program that never ends is usually waiting for something that never happens:\n" +
-		"a WaitGroup that never gets back to zero, a channel nobody sends on or closes, a lock nobody unlocks."
-}
-
-// blocked describes the student's goroutines in the last goroutine dump.
-func (p *pkg) blocked() string {
-	return traceback.DescribeBlocked(traceback.Goroutines(p.dump.String()), p.Files)
-}
-
 func lastLines(s string, n int) string {
 	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(ls) > n {
@@ -496,4 +672,26 @@ func indent(s string) string {
 		return ""
 	}
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+// saidMore starts the line that counts a test's other messages.
+const saidMore = "(It said "
+
+// maxDiagnosis bounds the lines of one check's diagnosis; the full log has
+// the rest.
+const maxDiagnosis = 10
+
+// clip keeps a message to at most n lines: its head and its tail, where
+// the hidden tests put what happened and what to do.
+func clip(msg string, n int) string {
+	lines := strings.Split(strings.TrimRight(msg, "\n"), "\n")
+	if len(lines) <= n {
+		return strings.Join(lines, "\n")
+	}
+	head := n / 2
+	tail := n - head - 1
+	out := append([]string{}, lines[:head]...)
+	out = append(out, fmt.Sprintf("  ... (%d more lines in the full log)", len(lines)-head-tail))
+	out = append(out, lines[len(lines)-tail:]...)
+	return strings.Join(out, "\n")
 }

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-concurrency-lab/course/grader/check"
 	"github.com/go-concurrency-lab/course/grader/internal/catalog"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
@@ -39,6 +39,10 @@ type Check struct {
 	Score    int           `json:"score"`
 	MaxScore int           `json:"max_score"`
 	Message  string        `json:"message,omitempty"`
+	// Detail is what the message was made from, in full: the tests' own
+	// output, race reports, goroutine dumps. The text report saves it in
+	// the exercise's log file; -v prints it.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Result is one graded exercise.
@@ -50,8 +54,14 @@ type Result struct {
 	MaxScore int      `json:"max_score"`
 	Checks   []Check  `json:"checks"`
 	Notices  []string `json:"notices,omitempty"`
+	// Vet lists what go vet's analyzers found in the student's code, one
+	// line each at its file:line: often the real cause of a failure.
+	Vet []string `json:"vet,omitempty"`
 	// Seconds is the wall time of the exercise's test binary.
 	Seconds float64 `json:"seconds"`
+	// Log is the full detail of every check that did not pass, for the
+	// exercise's log file (report.SaveLogs).
+	Log string `json:"-"`
 }
 
 // Check returns the named check, or nil.
@@ -71,10 +81,16 @@ type Input struct {
 	Label      string           // the package folder's name, which seals carry
 	Files      traceback.Filter // the student's files
 	Violations []rules.Violation
-	Notices    []string
-	Race       bool   // built with -race
-	RaceWhy    string // why not, when Race is false
-	Missing    string // when set, the package could not be graded at all: why
+	// Sources are the student's files, named as messages name them
+	// (exercises/05-racy-counter/counter.go); advice reads them so as not
+	// to suggest what the code already does. Nil reads them from Files.Dir.
+	Sources []rules.Source
+	// Vet is what go vet's analyzers said about the student's files.
+	Vet     []VetFinding
+	Notices []string
+	Race    bool   // built with -race
+	RaceWhy string // why not, when Race is false
+	Missing string // when set, the package could not be graded at all: why
 }
 
 // Folder folds a stream of events into results. Feed it with Event, and
@@ -128,6 +144,9 @@ func NewFolder(key []byte, inputs []Input) *Folder {
 	f := &Folder{key: key, pkgs: map[string]*pkg{}}
 	for _, in := range inputs {
 		p := &pkg{Input: in, tests: map[string]*test{}}
+		if p.Files.Source == nil {
+			p.Files.Source = p.source
+		}
 		f.pkgs[in.ImportPath] = p
 		f.list = append(f.list, p)
 	}
@@ -153,9 +172,13 @@ type pkg struct {
 	dumping   bool   // after a test time-out: the goroutine dump follows
 	dump      tailBuffer
 	stop      Stop // set when the grader stopped the test process
+	keyGone   bool // check found the seal key gone: something read it first
 }
 
 type test struct {
+	entries []entry // what the test logged, by kind (see classify)
+	sub     []entry // what its failed subtests logged
+	crash   *crash  // the test crashed the program
 	name    string
 	action  testjson.Action // run, then pass, fail or skip
 	sealed  bool
@@ -234,7 +257,7 @@ func (f *Folder) Event(ev testjson.Event) {
 	case testjson.Run:
 		t.action = testjson.Run
 	case testjson.Output:
-		if strings.Contains(ev.Output, check.SealPrefix) && !strings.Contains(ev.Test, "/") {
+		if strings.Contains(ev.Output, seal.Prefix) && !strings.Contains(ev.Test, "/") {
 			t.sealed = t.sealed || f.validSeal(p, ev.Test, ev.Output)
 		}
 		p.output(ev.Output, ev.Test)
@@ -252,9 +275,9 @@ func (f *Folder) Event(ev testjson.Event) {
 }
 
 func (f *Folder) validSeal(p *pkg, name, line string) bool {
-	_, got, _ := strings.Cut(line, check.SealPrefix)
+	_, got, _ := strings.Cut(line, seal.Prefix)
 	got = strings.TrimSpace(got)
-	want := check.SealOf(f.key, p.Label+"/"+name)
+	want := seal.Of(f.key, p.Label+"/"+name)
 	return len(f.key) > 0 && hmac.Equal([]byte(got), []byte(want))
 }
 
@@ -266,13 +289,15 @@ func (p *pkg) output(line, testName string) {
 		p.raceSeen, p.inRace = true, true
 	case p.inRace && strings.HasPrefix(line, "=================="):
 		p.inRace = false
-	case strings.Contains(line, check.RaceMarker):
+	case strings.Contains(line, seal.RaceMarker):
 		p.raceSeen = true
 	case strings.HasPrefix(line, "panic: test timed out after"):
 		p.timedOut = true
 		p.timeoutIn = testName
 		p.dumping = true
-	case strings.Contains(line, check.TimeMarker):
+	case strings.Contains(line, seal.KeyGoneMarker):
+		p.keyGone = true
+	case strings.Contains(line, seal.TimeMarker):
 		p.timedOut = true
 		if p.timeoutIn == "" {
 			p.timeoutIn = testName

@@ -11,8 +11,10 @@ type Producer func(out chan<- int)
 // consumers goroutines that each receive items until the channel is closed
 // and call consume with each one. Every item is consumed exactly once. Run
 // returns when every item has been consumed and every goroutine it started
-// has ended.
+// has ended. consumers below 1 counts as 1; buffer 0 makes the channel
+// unbuffered.
 func Run(producers []Producer, consumers, buffer int, consume func(item int)) {
+	// TODO: consumers below 1 counts as 1.
 	// TODO: make a channel with room for buffer items.
 	// TODO: start one goroutine per producer, and consumers goroutines that
 	// range over the channel and call consume.

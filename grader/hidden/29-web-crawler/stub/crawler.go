@@ -11,13 +11,14 @@ type Fetcher interface {
 
 // Crawl fetches start and the pages it links to, and the pages those link
 // to, and so on, down to maxDepth links away from start (start itself is at
-// depth 0; with maxDepth 0 only start is fetched). It returns every URL it
-// fetched, with the error Fetch returned for it (nil for success); the links
-// of a page that failed are not followed.
+// depth 0; with maxDepth 0 only start is fetched, with maxDepth < 0
+// nothing). It returns every URL it fetched, with the error Fetch returned
+// for it (nil for success); the links of a page that failed are not
+// followed.
 //
 // Crawl fetches each URL at most once, runs up to limit fetches at the same
-// time (never more), starts no new fetch once ctx is done, and returns only
-// when every fetch it started has returned.
+// time (never more; a limit below 1 counts as 1), starts no new fetch once
+// ctx is done, and returns only when every fetch it started has returned.
 func Crawl(ctx context.Context, start string, maxDepth, limit int, f Fetcher) map[string]error {
 	// TODO: this crawls one page at a time, and fetches a page again each
 	// time it meets a link to it (forever, if pages link to each other, but

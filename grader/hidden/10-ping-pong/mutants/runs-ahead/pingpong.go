@@ -9,6 +9,9 @@ import "sync"
 // Ping does not wait for the ball to come back: with a buffered channel it
 // hits and sends, hits and sends, while pong is still hitting.
 func Play(n int, hit func(player string)) {
+	if n <= 0 {
+		return
+	}
 	toPong := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -28,6 +28,9 @@ func First(ctx context.Context, query string, replicas ...Replica) (string, erro
 	if len(replicas) == 0 {
 		return "", ErrNoReplicas
 	}
+	if err := ctx.Err(); err != nil {
+		return "", err // ended before anyone could answer
+	}
 	// Once First returns, the losers' work is wasted: cancelling their
 	// context tells them to stop.
 	ctx, cancel := context.WithCancel(ctx)

@@ -28,6 +28,9 @@ func First(ctx context.Context, query string, replicas ...Replica) (string, erro
 	if len(replicas) == 0 {
 		return "", ErrNoReplicas
 	}
+	if err := ctx.Err(); err != nil {
+		return "", err // ended before anyone could answer
+	}
 	// Room for every answer: a replica's goroutine can always deliver its
 	// answer and end, even when nobody will ever read it.
 	answers := make(chan answer)

@@ -13,23 +13,26 @@ type Fetcher interface {
 
 // Crawl fetches start and the pages it links to, and the pages those link
 // to, and so on, down to maxDepth links away from start (start itself is at
-// depth 0; with maxDepth 0 only start is fetched). It returns every URL it
-// fetched, with the error Fetch returned for it (nil for success); the links
-// of a page that failed are not followed.
+// depth 0; with maxDepth 0 only start is fetched, with maxDepth < 0
+// nothing). It returns every URL it fetched, with the error Fetch returned
+// for it (nil for success); the links of a page that failed are not
+// followed.
 //
 // Crawl fetches each URL at most once, runs up to limit fetches at the same
-// time (never more), starts no new fetch once ctx is done, and returns only
-// when every fetch it started has returned.
+// time (never more; a limit below 1 counts as 1), starts no new fetch once
+// ctx is done, and returns only when every fetch it started has returned.
 func Crawl(ctx context.Context, start string, maxDepth, limit int, f Fetcher) map[string]error {
 	type page struct {
-		url   string
-		depth int
-		links []string
-		err   error
+		url     string
+		depth   int
+		links   []string
+		err     error
+		skipped bool // ctx ended while it waited for a slot: never fetched
 	}
 	// Only this goroutine touches seen, fetched and pending: the fetching
 	// goroutines just report back on results. No mutex needed.
 	results := make(chan page)
+
 	seen := map[string]bool{}
 	fetched := map[string]error{}
 	pending := 0 // fetches started whose result has not arrived yet
@@ -41,15 +44,24 @@ func Crawl(ctx context.Context, start string, maxDepth, limit int, f Fetcher) ma
 		seen[url] = true
 		pending++
 		go func() {
-			links, err := f.Fetch(ctx, url)
-			results <- page{url, depth, links, err}
+			if ctx.Err() != nil {
+				results <- page{url: url, skipped: true}
+				return
+			}
+			links, err := f.Fetch(ctx, url) // no limit: every page at once
+			results <- page{url: url, depth: depth, links: links, err: err}
 		}()
 	}
 
-	fetch(start, 0)
+	if maxDepth >= 0 {
+		fetch(start, 0)
+	}
 	for pending > 0 {
 		p := <-results
 		pending--
+		if p.skipped {
+			continue
+		}
 		fetched[p.url] = p.err
 		if p.err != nil || p.depth >= maxDepth {
 			continue

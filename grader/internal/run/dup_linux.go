@@ -1,0 +1,6 @@
+package run
+
+import "syscall"
+
+// dup makes newfd a copy of oldfd, inherited across exec.
+func dup(oldfd, newfd int) error { return syscall.Dup3(oldfd, newfd, 0) }
