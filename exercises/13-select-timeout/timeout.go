@@ -15,7 +15,8 @@ var ErrTimeout = errors.New("selecttimeout: call timed out")
 // as it has one. If the call takes longer than timeout, Call returns "" and
 // ErrTimeout when the timeout expires, without waiting any longer; the call
 // goes on to the end on its own, its late result is dropped, and the
-// goroutine that ran it ends as soon as it returns.
+// goroutine that ran it ends as soon as it returns. A timeout of 0 or less
+// has already expired: Call returns ErrTimeout at once.
 func Call(timeout time.Duration, call func() (string, error)) (string, error) {
 	// TODO: run call in a goroutine that sends its result on a channel;
 	// select on that channel and on a timer of timeout, whichever comes

@@ -97,29 +97,46 @@ func hbMultiples(n int) []string {
 	return s
 }
 
-// hbStopAndWait cancels ctx, then expects done to close within a few intervals
-// and no beat to begin afterwards.
+// hbClosed reports whether done is closed now.
+func hbClosed(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
+// hbNotAtNextTick is the advice when the heartbeat stops late.
+const hbNotAtNextTick = "A heartbeat must stop as soon as ctx is done, not at the next tick: wait for ctx.Done() and\n" +
+	"the ticker in the same select, and return from the goroutine in the ctx.Done() case\n" +
+	"(defer close(done) at the top of the goroutine closes the channel then). A loop that looks at\n" +
+	"ctx.Err() only after each tick goes on for up to a whole interval."
+
+// hbStopAndWait cancels ctx while no beat is running and expects done to
+// be closed before any time passes, and no beat to begin afterwards.
 func hbStopAndWait(t *testing.T, r *hbRecorder, cancel context.CancelFunc, done <-chan struct{}) {
 	t.Helper()
 	r.stop(cancel)
-	select {
-	case <-done:
-	case <-time.After(3 * hbInterval):
-		t.Errorf("3 intervals after ctx was cancelled, the channel Start returned is still open.\n" +
-			"When ctx is cancelled, the heartbeat goroutine must return and close that channel\n" +
-			"(defer close(done) at the top of the goroutine). Does your loop watch ctx.Done() in its select?")
+	synctest.Wait()
+	if !hbClosed(done) {
+		t.Errorf("ctx was cancelled while no beat was running, and the channel Start returned was still open (no time\n" +
+			"had passed since the cancel). " + hbNotAtNextTick)
 	}
 	time.Sleep(3 * hbInterval)
 	assert.Zero(t, r.late(),
 		"beat was called after ctx was cancelled. The loop must return when ctx.Done() is closed:\n"+
 			"select on both ctx.Done() and the ticker's channel, and return from the goroutine in the ctx.Done() case.")
+	if hbClosed(done) {
+		check.Settled(t, "the channel Start returned was closed")
+	}
 }
 
 // TestBeatsOncePerInterval: in 5½ intervals, exactly 5 beats, at 1, 2, 3, 4
 // and 5 intervals after Start.
 func TestBeatsOncePerInterval(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, hbStuck, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		r := hbNewRecorder(0)
 		defer hbWindDown(r, cancel)
@@ -137,7 +154,7 @@ func TestBeatsOncePerInterval(t *testing.T) {
 // shift the beats that follow.
 func TestSlowBeatKeepsPace(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, hbStuck, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		r := hbNewRecorder(hbInterval / 4)
 		defer hbWindDown(r, cancel)
@@ -155,7 +172,7 @@ func TestSlowBeatKeepsPace(t *testing.T) {
 // lets that beat finish, then closes its channel, and beats no more.
 func TestStopsWhenCancelled(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, hbStuck, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		r := hbNewRecorder(hbInterval / 4)
 		defer hbWindDown(r, cancel)
@@ -163,18 +180,18 @@ func TestStopsWhenCancelled(t *testing.T) {
 		// The third beat runs from 3 to 3¼ intervals; cancel in between.
 		time.Sleep(3*hbInterval + hbInterval/10)
 		r.stop(cancel)
-		select {
-		case <-done:
-			r.mu.Lock()
-			running := r.running
-			r.mu.Unlock()
-			assert.Zero(t, running,
-				"the channel Start returned was closed while a beat was still running. Closing it says\n"+
-					"\"beat will not run again\", so close it only when the goroutine that calls beat returns\n"+
-					"(defer close(done) in that goroutine), and call beat in that goroutine, not in a new one.")
-		case <-time.After(3 * hbInterval):
-			t.Errorf("3 intervals after ctx was cancelled, the channel Start returned is still open.\n" +
-				"When ctx is cancelled, the heartbeat goroutine must return and close that channel.")
+		synctest.Wait()
+		assert.False(t, hbClosed(done),
+			"the channel Start returned was closed while a beat was still running. Closing it says\n"+
+				"\"beat will not run again\", so close it only when the goroutine that calls beat returns\n"+
+				"(defer close(done) in that goroutine), and call beat in that goroutine, not in a new one.")
+		// The beat returns at 3¼ intervals: the channel must be closed then.
+		time.Sleep(3*hbInterval + hbInterval/4 - time.Since(r.start))
+		synctest.Wait()
+		if hbClosed(done) {
+			check.Settled(t, "the channel Start returned was closed")
+		} else {
+			t.Errorf("ctx was cancelled during a beat, the beat returned, and the channel Start returned was still open.\n" + hbNotAtNextTick)
 		}
 		time.Sleep(5 * hbInterval)
 		assert.Zero(t, r.late(), "beat was called after ctx was cancelled: the loop must return once ctx.Done() is closed.")
@@ -182,33 +199,85 @@ func TestStopsWhenCancelled(t *testing.T) {
 	})
 }
 
-// TestNoGoroutineLeft: after cancel and the close of the channel, no
-// goroutine of the heartbeat is left (real time, a short interval).
-func TestNoGoroutineLeft(t *testing.T) {
+// TestAlreadyCancelled: with a ctx that is already cancelled, Start beats
+// not at all, and the channel is closed before any time passes.
+func TestAlreadyCancelled(t *testing.T) {
 	check.Seal(t)
-	var mu sync.Mutex
-	beats := 0
-	third := make(chan struct{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := heartbeat.Start(ctx, time.Millisecond, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		beats++
-		if beats == 3 {
-			close(third)
+	check.InBubble(t, hbStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := hbNewRecorder(0)
+		r.stop(cancel)
+		done := heartbeat.Start(ctx, hbInterval, r.beat)
+		synctest.Wait()
+		if !hbClosed(done) {
+			t.Errorf("Start was given a ctx that was already cancelled, and the channel it returned was still open\n" +
+				"before any time had passed. " + hbNotAtNextTick)
+		}
+		time.Sleep(3 * hbInterval)
+		assert.Zero(t, r.late(), "Start was given a ctx that was already cancelled: beat must not be called at all")
+	})
+}
+
+// TestDeadline: a ctx that ends by its deadline stops the heartbeat as a
+// cancel does, at the deadline.
+func TestDeadline(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, hbStuck, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*hbInterval+hbInterval/2)
+		defer cancel()
+		r := hbNewRecorder(0)
+		done := heartbeat.Start(ctx, hbInterval, r.beat)
+		time.Sleep(2*hbInterval + hbInterval/2)
+		synctest.Wait()
+		if !hbClosed(done) {
+			t.Errorf("ctx reached its deadline, 2½ intervals after Start, and the channel Start returned was still open.\n" +
+				"A deadline ends ctx just as cancel does: ctx.Done() is closed. " + hbNotAtNextTick)
+		}
+		r.mu.Lock()
+		r.stopped = true
+		r.mu.Unlock()
+		time.Sleep(3 * hbInterval)
+		assert.Zero(t, r.late(), "beat was called after ctx's deadline")
+		assert.Equal(t, hbMultiples(2), r.times(), "with a deadline 2½ intervals after Start, the heartbeat must have beaten twice, at 1 and 2 intervals")
+	})
+}
+
+// TestBadInterval: Start panics when interval is not positive, as
+// time.NewTicker does, in the goroutine that called Start.
+func TestBadInterval(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, hbStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		for _, d := range []time.Duration{0, -hbInterval} {
+			assert.Panics(t, func() { heartbeat.Start(ctx, d, func() {}) },
+				"Start(ctx, %v, beat) must panic: an interval must be positive. Make the ticker in Start itself, before\n"+
+					"the go statement (time.NewTicker panics then, where the caller can see it), not in the goroutine,\n"+
+					"where the panic would end the whole program.", d)
 		}
 	})
-	select {
-	case <-third:
-	case <-time.After(2 * time.Second):
-		t.Fatal("with an interval of 1ms, beat was not called 3 times within 2 seconds")
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
-		t.Fatal("2 seconds after ctx was cancelled, the channel Start returned is still open")
-	}
-	check.NoLeaks(t)
 }
+
+// TestNoGoroutineLeft: once the channel Start returned is closed, no
+// goroutine of the heartbeat is left (check.Settled: no time passes).
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, hbStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := hbNewRecorder(hbInterval / 4)
+		done := heartbeat.Start(ctx, hbInterval, r.beat)
+		time.Sleep(3*hbInterval + hbInterval/2)
+		r.stop(cancel)
+		select {
+		case <-done:
+			check.Settled(t, "the channel Start returned was closed")
+		case <-time.After(3 * hbInterval):
+			t.Errorf("3 intervals after ctx was cancelled, the channel Start returned is still open")
+		}
+	})
+}
+
+// hbStuck is the advice when a test ends with the heartbeat's goroutines
+// blocked.
+const hbStuck = "when the test ended, goroutines of the heartbeat were still blocked, with nothing left that could\n" +
+	"wake them. The goroutine must end when ctx is done, and close the channel Start returned as it ends."

@@ -4,20 +4,28 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"go.uber.org/goleak"
 
 	pipeline "github.com/go-concurrency-lab/course/exercises/16-pipeline"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// Real channels and real time, but no timing assumptions: each wait below
-// is only a bound, for code that would otherwise hang.
+// The tests run in synctest bubbles (check.InBubble): time is fake, so
+// each wait below is only a bound for code that would otherwise hang, and
+// a wrong answer reaches it at once, in no real time. synctest.Wait tells
+// when every stage is blocked, and check.Settled whether one is left.
 const plPatience = 2 * time.Second
+
+// plStuck is the advice when a bubble ends with stages blocked.
+const plStuck = "when the test ended, stages of the pipeline were still blocked, with nothing left that could wake\n" +
+	"them. A stage that sends with a plain `out <- v` waits forever once nobody receives: send in a select with\n" +
+	"a second case, <-ctx.Done(), that returns from the stage's goroutine (and defer close(out))."
 
 // plCollect receives from c until it is closed, at most limit values, and
 // waits at most plPatience for each. It reports when c was not closed.
@@ -99,21 +107,25 @@ func plRange(n int) []int {
 // closes its channel.
 func TestGenerateSendsInOrder(t *testing.T) {
 	check.Seal(t)
-	got := plCollect(t, pipeline.Generate(context.Background(), 3, 1, 4, 1, 5), 5, "the channel Generate returned")
-	assert.Equal(t, []int{3, 1, 4, 1, 5}, got, "Generate(ctx, 3, 1, 4, 1, 5) must send 3, 1, 4, 1, 5, in that order, then close its channel")
-	assert.Empty(t, plCollect(t, pipeline.Generate(context.Background()), 0, "the channel Generate() returned"),
-		"Generate with no values must just close its channel")
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		got := plCollect(t, pipeline.Generate(context.Background(), 3, 1, 4, 1, 5), 5, "the channel Generate returned")
+		assert.Equal(t, []int{3, 1, 4, 1, 5}, got, "Generate(ctx, 3, 1, 4, 1, 5) must send 3, 1, 4, 1, 5, in that order, then close its channel")
+		assert.Empty(t, plCollect(t, pipeline.Generate(context.Background()), 0, "the channel Generate() returned"),
+			"Generate with no values must just close its channel")
+	})
 }
 
 // TestMapKeepsOrder: Map sends f of every value, in order, and closes its
 // channel when its input is closed.
 func TestMapKeepsOrder(t *testing.T) {
 	check.Seal(t)
-	ctx := context.Background()
-	c := plNewCounter(0)
-	got := plCollect(t, pipeline.Map(ctx, pipeline.Generate(ctx, 1, 2, 3, 4, 5), c.square), 5, "the channel Map returned")
-	assert.Equal(t, []int{1, 4, 9, 16, 25}, got, "Map(ctx, in, square) over 1, 2, 3, 4, 5 must send 1, 4, 9, 16, 25, in that order, then close its channel")
-	assert.Equal(t, 5, c.count(), "Map must call f once per value")
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		ctx := context.Background()
+		c := plNewCounter(0)
+		got := plCollect(t, pipeline.Map(ctx, pipeline.Generate(ctx, 1, 2, 3, 4, 5), c.square), 5, "the channel Map returned")
+		assert.Equal(t, []int{1, 4, 9, 16, 25}, got, "Map(ctx, in, square) over 1, 2, 3, 4, 5 must send 1, 4, 9, 16, 25, in that order, then close its channel")
+		assert.Equal(t, 5, c.count(), "Map must call f once per value")
+	})
 }
 
 // TestStagesStopWhenCancelled: the consumer takes 3 results and stops
@@ -121,74 +133,116 @@ func TestMapKeepsOrder(t *testing.T) {
 // receives from it, and closes its channel.
 func TestStagesStopWhenCancelled(t *testing.T) {
 	check.Seal(t)
-	before := goleak.IgnoreCurrent()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	c := plNewCounter(4)
-	out := pipeline.Map(ctx, pipeline.Generate(ctx, plRange(1000)...), c.square)
-	for i := 1; i <= 3; i++ {
-		select {
-		case v, ok := <-out:
-			if !ok || v != i*i {
-				t.Fatalf("expected %d (open) from Map(Generate(1..1000), square), got %d (open: %v)", i*i, v, ok)
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := plNewCounter(4)
+		out := pipeline.Map(ctx, pipeline.Generate(ctx, plRange(1000)...), c.square)
+		for i := 1; i <= 3; i++ {
+			select {
+			case v, ok := <-out:
+				if !ok || v != i*i {
+					t.Fatalf("expected %d (open) from Map(Generate(1..1000), square), got %d (open: %v)", i*i, v, ok)
+				}
+			case <-time.After(plPatience):
+				t.Fatalf("expected %d from Map(Generate(1..1000), square); nothing came for %v", i*i, plPatience)
 			}
-		case <-time.After(plPatience):
-			t.Fatalf("expected %d from Map(Generate(1..1000), square); nothing came for %v", i*i, plPatience)
 		}
-	}
-	// Map has its 4th value in hand and waits to send it: nobody will
-	// receive it. Stop the pipeline now.
-	select {
-	case <-c.reached:
-	case <-time.After(plPatience):
-		t.Fatalf("after 3 results were received, Map never called f for the 4th value")
-	}
-	cancel()
-	check.NoLeaks(t, before)
-	if t.Failed() {
-		t.Errorf("the consumer stopped receiving after 3 results and cancelled ctx, but stages kept waiting (above).\n" +
-			"A stage that sends with a plain `out <- v` waits forever once nobody receives. Send in a select\n" +
-			"with a second case, <-ctx.Done(), that returns from the stage's goroutine.")
-		return
-	}
-	plCollect(t, out, 1000, "after ctx was cancelled, the channel Map returned")
+		// Map has its 4th value in hand and waits to send it: nobody will
+		// receive it. Stop the pipeline now.
+		select {
+		case <-c.reached:
+		case <-time.After(plPatience):
+			t.Fatalf("after 3 results were received, Map never called f for the 4th value")
+		}
+		cancel()
+		if !check.Settled(t, "the consumer had stopped receiving after 3 results and cancelled ctx") {
+			return // the bubble's report says where the stages wait, and what to do
+		}
+		plCollect(t, out, 1000, "after ctx was cancelled, the channel Map returned")
+	})
 }
 
 // TestFirstNReturnsFirstResults: FirstN returns the first n results, or
 // every result when there are fewer than n.
 func TestFirstNReturnsFirstResults(t *testing.T) {
 	check.Seal(t)
-	c := plNewCounter(0)
-	assert.Equal(t, []int{1, 4, 9}, plFirstN(t, plRange(1000), c.square, 3),
-		"FirstN(ctx, 1..1000, square, 3) must return the first 3 results: 1, 4, 9")
-	assert.Less(t, c.count(), 100, "FirstN needed 3 results, yet f was called %d times: the pipeline went on working after FirstN had what it needed", c.count())
-	assert.Equal(t, []int{1, 4}, plFirstN(t, []int{1, 2}, c.square, 5),
-		"FirstN(ctx, [1 2], square, 5) must return every result there is: 1, 4")
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		c := plNewCounter(0)
+		assert.Equal(t, []int{1, 4, 9}, plFirstN(t, plRange(1000), c.square, 3),
+			"FirstN(ctx, 1..1000, square, 3) must return the first 3 results: 1, 4, 9")
+		assert.Less(t, c.count(), 100, "FirstN needed 3 results, yet f was called %d times: the pipeline went on working after FirstN had what it needed", c.count())
+		assert.Equal(t, []int{1, 4}, plFirstN(t, []int{1, 2}, c.square, 5),
+			"FirstN(ctx, [1 2], square, 5) must return every result there is: 1, 4")
+	})
 }
 
 // TestFirstNStopsThePipeline: FirstN takes what it needs, and then every
 // goroutine it started ends, although most values were never used.
 func TestFirstNStopsThePipeline(t *testing.T) {
 	check.Seal(t)
-	before := goleak.IgnoreCurrent()
-	c := plNewCounter(0)
-	got := plFirstN(t, plRange(1000), c.square, 3)
-	assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
-	check.NoLeaks(t, before)
-	if t.Failed() {
-		t.Errorf("FirstN returned with its 3 results, but stages of its pipeline are still waiting (above): nobody\n" +
-			"will ever receive from them. FirstN must tell them to stop: make its own ctx with\n" +
-			"context.WithCancel, give that to the stages, and defer cancel().")
-	}
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		c := plNewCounter(0)
+		got := plFirstN(t, plRange(1000), c.square, 3)
+		assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
+		if !check.Settled(t, "FirstN had returned") {
+			t.Errorf("FirstN returned with its 3 results, but stages of its pipeline are still waiting (above): nobody\n" +
+				"will ever receive from them. FirstN must tell them to stop: make its own ctx with\n" +
+				"context.WithCancel, give that to the stages, and defer cancel().")
+		}
+	})
 }
 
 // TestNoGoroutineLeft: a pipeline run to its end leaves no goroutine.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	before := goleak.IgnoreCurrent()
-	ctx := context.Background()
-	c := plNewCounter(0)
-	plCollect(t, pipeline.Map(ctx, pipeline.Generate(ctx, plRange(10)...), c.square), 10, "the channel Map returned")
-	plFirstN(t, plRange(10), c.square, 20)
-	check.NoLeaks(t, before)
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		ctx := context.Background()
+		c := plNewCounter(0)
+		plCollect(t, pipeline.Map(ctx, pipeline.Generate(ctx, plRange(10)...), c.square), 10, "the channel Map returned")
+		plFirstN(t, plRange(10), c.square, 20)
+		check.Settled(t, "the pipeline had run to its end")
+	})
+}
+
+// TestFirstNNoneWanted: FirstN with n <= 0 wants no result: it returns an
+// empty slice at once, calls f not at all, and leaves nothing running.
+func TestFirstNNoneWanted(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{0, -1} {
+		check.InBubble(t, plStuck, func(t *testing.T) {
+			c := plNewCounter(0)
+			got := plFirstN(t, plRange(1000), c.square, n)
+			assert.Empty(t, got, "FirstN(ctx, 1..1000, square, %d) wants no result: it must return an empty slice; it returned %d values", n, len(got))
+			check.Settled(t, fmt.Sprintf("FirstN(ctx, 1..1000, square, %d) had returned", n))
+			assert.Zero(t, c.count(), "FirstN(ctx, 1..1000, square, %d) wants no result, and f was called %d times: start no work for it", n, c.count())
+		})
+	}
+}
+
+// TestGenerateClosesOnCancel: the consumer takes 2 values from Generate
+// and cancels ctx: Generate's goroutine ends and closes its channel, so
+// that a stage ranging over it ends too.
+func TestGenerateClosesOnCancel(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		out := pipeline.Generate(ctx, plRange(1000)...)
+		for i := 1; i <= 2; i++ {
+			if v, ok := <-out; !ok || v != i {
+				t.Fatalf("expected %d (open) from Generate(ctx, 1..1000), got %d (open: %v)", i, v, ok)
+			}
+		}
+		cancel()
+		synctest.Wait()
+		got := plCollect(t, out, 1, "after ctx was cancelled, the channel Generate returned")
+		if t.Failed() {
+			t.Errorf("Generate's goroutine ended when ctx was cancelled, but the channel it returned stays open: close it\n" +
+				"whichever way the goroutine ends (defer close(out) at the top of the goroutine), not only after the last value.")
+			return
+		}
+		assert.LessOrEqual(t, len(got), 1, "after ctx was cancelled, Generate sent %v: it may send the value it was sending, no more", got)
+		check.Settled(t, "Generate's channel was closed")
+	})
 }

@@ -11,6 +11,9 @@ import (
 // summary, with room to spare for what else the step writes.
 const maxMarkdown = 900 << 10
 
+// maxLog bounds the full log of one exercise in a summary.
+const maxLog = 32 << 10
+
 var markdownMarks = map[verdict.Status]string{
 	verdict.Pass:  "✅",
 	verdict.Fail:  "❌",
@@ -86,6 +89,10 @@ func markdownSummary(r *Report, title string) string {
 		}
 		for _, n := range e.Notices {
 			fmt.Fprintf(&b, "> %s\n\n", strings.ReplaceAll(strings.TrimSpace(n), "\n", "\n> "))
+		}
+		if e.Log != "" {
+			// A summary page has room for the detail, folded away.
+			fmt.Fprintf(&b, "<details><summary>Full log</summary>\n\n%s\n</details>\n\n", fence(clip(e.Log, maxLog)))
 		}
 		fmt.Fprintf(&b, "Run `go run ./grader test %s` (or `make test EX=%s`) to see this on your machine.\n\n", number(e.Exercise), number(e.Exercise))
 	}

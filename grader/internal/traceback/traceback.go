@@ -22,7 +22,9 @@ type Frame struct {
 
 // Short returns the function name without its package path: "worker".
 func (f Frame) Short() string {
-	name := f.Func
+	// A generic function's type arguments ("Map[go.shape.int]",
+	// "(*Broker[...]).Close") are the compiler's business.
+	name := typeArgs.ReplaceAllString(f.Func, "")
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]
 	}
@@ -36,6 +38,8 @@ func (f Frame) Short() string {
 	// Run.func2, Run.func1.3, Add.gowrap1.
 	return closureSuffix.ReplaceAllString(name, "")
 }
+
+var typeArgs = regexp.MustCompile(`\[[^\]]*\]`)
 
 var closureSuffix = regexp.MustCompile(`(\.(func|gowrap)\d+)(\.(func|gowrap)?\d+)*$`)
 

@@ -125,12 +125,14 @@ func TestRecorded(t *testing.T) {
 
 func TestFrameShort(t *testing.T) {
 	for in, want := range map[string]string{
-		"main.main":                           "main",
-		"example.com/rec/race.Add.func1":      "Add",
-		"example.com/x/y.(*Cache).Get":        "(*Cache).Get",
-		"sync.(*WaitGroup).Wait":              "(*WaitGroup).Wait",
-		"example.com/rec/timeout.Add.gowrap1": "Add",
-		"example.com/x/pc.Run.func2.1":        "Run",
+		"main.main":                                         "main",
+		"example.com/rec/race.Add.func1":                    "Add",
+		"example.com/x/y.(*Cache).Get":                      "(*Cache).Get",
+		"sync.(*WaitGroup).Wait":                            "(*WaitGroup).Wait",
+		"example.com/rec/timeout.Add.gowrap1":               "Add",
+		"example.com/x/pc.Run.func2.1":                      "Run",
+		"example.com/x/o.Map[go.shape.int,go.shape.string]": "Map",
+		"example.com/x/b.(*Broker[...]).Close":              "(*Broker).Close",
 	} {
 		if got := (traceback.Frame{Func: in}).Short(); got != want {
 			t.Errorf("Short(%q) = %q, want %q", in, got, want)

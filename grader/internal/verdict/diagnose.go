@@ -696,6 +696,10 @@ func (p *pkg) lookAt(msg string) string {
 // c.mu.Unlock() right after", "call wg.Wait() before".
 var snippetRE = regexp.MustCompile(`\b(?:write|add|call|put)\s+((?:defer |go )?[\w.]+\([^()]*\))`)
 
+// toolRE finds a tool a message suggests: "with a sync.WaitGroup",
+// "(sync.Once)".
+var toolRE = regexp.MustCompile(`(?:(?:with|use|using) (?:a |one )(sync\.(?:WaitGroup|Once|Mutex|RWMutex|Cond))\b|\((sync\.(?:WaitGroup|Once|Mutex|RWMutex|Cond))\))`)
+
 // fitCode drops advice to write code that the student's code already has
 // (a hang blamed on a missing Unlock in code that has it, when a copied
 // lock is the cause) and says so, pointing at go vet when it found
@@ -703,7 +707,14 @@ var snippetRE = regexp.MustCompile(`\b(?:write|add|call|put)\s+((?:defer |go )?[
 func (p *pkg) fitCode(msg string) string {
 	lines := strings.Split(msg, "\n")
 	var out []string
-	for _, l := range lines {
+	code := p.code()
+	for i, l := range lines {
+		// "e.g. with a sync.WaitGroup" to code that has one: it is there,
+		// the question is how it is used.
+		if m := toolRE.FindStringSubmatch(l); m != nil && strings.Contains(code, m[1]+m[2]) && !strings.Contains(msg, "your code has one") {
+			lines[i] = strings.Replace(l, m[0], m[0]+" (your code has one: look at how it is used)", 1)
+			l = lines[i]
+		}
 		m := snippetRE.FindStringSubmatch(l)
 		if m == nil || !p.hasEverywhere(m[1]) {
 			out = append(out, l)

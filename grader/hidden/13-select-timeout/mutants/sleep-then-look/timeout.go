@@ -24,7 +24,8 @@ type result struct {
 // as it has one. If the call takes longer than timeout, Call returns "" and
 // ErrTimeout when the timeout expires, without waiting any longer; the call
 // goes on to the end on its own, its late result is dropped, and the
-// goroutine that ran it ends as soon as it returns.
+// goroutine that ran it ends as soon as it returns. A timeout of 0 or less
+// has already expired: Call returns ErrTimeout at once.
 func Call(timeout time.Duration, call func() (string, error)) (string, error) {
 	// Room for one result: if nobody receives it any more (the timeout won),
 	// the send still succeeds and the goroutine ends. With an unbuffered

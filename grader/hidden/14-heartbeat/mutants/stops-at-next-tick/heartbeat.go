@@ -1,0 +1,42 @@
+//go:build gclhidden
+
+// Package heartbeat calls a function at a steady pace until it is told to
+// stop.
+package heartbeat
+
+import (
+	"context"
+	"time"
+)
+
+// Start calls beat once every interval, in a goroutine of its own, and
+// returns at once. The first beat comes one interval after Start, the next
+// one interval later, and so on: a beat that takes a while does not push
+// the later ones back. interval must be positive.
+//
+// When ctx is cancelled the beats stop: the goroutine stops its ticker, ends,
+// and closes the returned channel as the very last thing it does. Once that
+// channel is closed, beat is not running and is never called again.
+func Start(ctx context.Context, interval time.Duration, beat func()) <-chan struct{} {
+	done := make(chan struct{})
+	// The ticker keeps its own schedule (interval, 2×interval, ...), so a
+	// slow beat does not delay the next one the way sleeping between beats
+	// would.
+	ticker := time.NewTicker(interval)
+	go func() {
+		// Deferred calls run last in, first out: the ticker is stopped
+		// before done is closed, and done is closed only once beat can no
+		// longer run.
+		defer close(done)
+		defer ticker.Stop()
+		// Looks at ctx only when a tick comes: a cancel waits for the next
+		// tick, up to a whole interval.
+		for range ticker.C {
+			if ctx.Err() != nil {
+				return
+			}
+			beat()
+		}
+	}()
+	return done
+}
