@@ -26,12 +26,12 @@ type Limiter struct {
 	stopOnce sync.Once
 }
 
-// New returns a Limiter that allows n events per interval (n >= 1,
-// interval > 0). It starts a goroutine that opens a new window every
-// interval, until Stop.
+// New returns a Limiter that allows n events per interval (interval > 0;
+// with n less than 1, no event at all). It starts a goroutine that opens a
+// new window every interval, until Stop.
 func New(n int, interval time.Duration) *Limiter {
 	l := &Limiter{
-		tokens: make(chan struct{}, n),
+		tokens: make(chan struct{}, max(n, 0)),
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
@@ -67,8 +67,9 @@ func (l *Limiter) refill(n int, ticker *time.Ticker) {
 
 // Wait waits until an event is allowed and returns nil: at once if the
 // current window has not used up its n events, else at the start of the
-// next window that has room. If ctx ends first, Wait returns ctx.Err(), and
-// if the Limiter is stopped first, ErrStopped; either way no event is used.
+// next window that has room. If ctx ends first (or has ended already),
+// Wait returns ctx.Err(), and if the Limiter is stopped first, ErrStopped;
+// either way no event is used.
 func (l *Limiter) Wait(ctx context.Context) error {
 	// select picks at random among the cases that are ready, so look at
 	// Stop and ctx first: a stopped limiter, or an expired ctx, must not

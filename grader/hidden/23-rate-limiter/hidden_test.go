@@ -32,6 +32,10 @@ func needsStop(t *testing.T) {
 	}
 }
 
+// advice is what a test that ends in a deadlock tells the student.
+const advice = "Does every Wait watch the stop channel and ctx.Done() as well as the bucket, in one select?\n" +
+	"And does Stop wait only for the goroutine New started, after telling it to stop?"
+
 // events records when each successful Wait returned, from the start of
 // the test; safe for concurrent use.
 type events struct {
@@ -86,8 +90,10 @@ func repeat(n int, at ...time.Duration) []string {
 func TestStopEndsTheGoroutine(t *testing.T) {
 	check.Seal(t)
 	l := ratelimiter.New(2, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // real time: a right answer takes microseconds
+	defer cancel()
 	for range 2 {
-		require.NoError(t, l.Wait(context.Background()), "the first 2 events of a window are allowed at once")
+		assert.NoError(t, l.Wait(ctx), "New(2, time.Hour): the first 2 events of the first window are allowed at once, at New")
 	}
 	done := make(chan struct{})
 	go func() {
@@ -101,8 +107,9 @@ func TestStopEndsTheGoroutine(t *testing.T) {
 		t.Fatalf("Stop did not return within 2 seconds. Is it waiting for a goroutine that never hears it?\n%s", check.TimeMarker)
 	}
 	assert.NotPanics(t, l.Stop, "calling Stop a second time must do nothing (closing a channel twice panics)")
+	failedBefore := t.Failed()
 	check.NoLeaks(t)
-	if t.Failed() {
+	if t.Failed() && !failedBefore {
 		stopBroken.Store(true)
 	}
 }
@@ -112,7 +119,7 @@ func TestStopEndsTheGoroutine(t *testing.T) {
 func TestAtMostNPerInterval(t *testing.T) {
 	check.Seal(t)
 	needsStop(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		l := ratelimiter.New(3, time.Second)
 		defer l.Stop()
 		e := newEvents()
@@ -137,7 +144,7 @@ func TestAtMostNPerInterval(t *testing.T) {
 func TestUnusedEventsDoNotCarryOver(t *testing.T) {
 	check.Seal(t)
 	needsStop(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		l := ratelimiter.New(3, time.Second)
 		defer l.Stop()
 		e := newEvents()
@@ -159,7 +166,7 @@ func TestUnusedEventsDoNotCarryOver(t *testing.T) {
 func TestWaitGivesUpWithItsContext(t *testing.T) {
 	check.Seal(t)
 	needsStop(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		l := ratelimiter.New(2, time.Second)
 		defer l.Stop()
 		e := newEvents()
@@ -189,7 +196,7 @@ func TestWaitGivesUpWithItsContext(t *testing.T) {
 func TestStopReleasesWaiters(t *testing.T) {
 	check.Seal(t)
 	needsStop(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		// If Wait ignores Stop, cancel frees it at the end, so that the
 		// test fails instead of deadlocking.
 		ctx, cancel := context.WithCancel(context.Background())
@@ -229,5 +236,131 @@ func TestStopReleasesWaiters(t *testing.T) {
 		assert.True(t, errors.Is(err, ratelimiter.ErrStopped), "Wait after Stop must return ErrStopped at once, got %v", err)
 		assert.NotPanics(t, l.Stop, "calling Stop a second time must do nothing")
 		cancel()
+	})
+}
+
+// TestStopWaitsForTheGoroutine: the goroutine New started has ended at the
+// very moment Stop returns, and Stop returns at once. The test runs on one
+// P (check.OneProc): a goroutine that Stop told to stop but did not wait
+// for has had no CPU to end on yet, every run.
+func TestStopWaitsForTheGoroutine(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.OneProc(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(2, time.Second)
+		synctest.Wait() // the goroutine waits for its first tick
+		start := time.Now()
+		l.Stop()
+		check.GoneNow(t, "Stop returned")
+		assert.Zero(t, time.Since(start), "Stop must end the goroutine at once, not at its next tick")
+		assert.NotPanics(t, l.Stop, "calling Stop a second time must do nothing (closing a channel twice panics)")
+	})
+}
+
+// TestBoundaries: a Wait at exactly the start of a window belongs to that
+// window, and every window has exactly 3 events while enough are wanted.
+func TestBoundaries(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(3, time.Second)
+		defer l.Stop()
+		e := newEvents()
+		var wg sync.WaitGroup
+		want := func(n int) {
+			for range n {
+				wg.Go(func() { e.wait(context.Background(), l) })
+			}
+			synctest.Wait()
+		}
+		want(3) // at 0s: window 0 allows all 3
+		time.Sleep(999 * time.Millisecond)
+		want(2) // at 999ms: window 0 is used up, both wait for window 1
+		time.Sleep(time.Millisecond)
+		want(2) // at exactly 1s: window 1 has room for one more; the other waits for window 2
+		time.Sleep(time.Second)
+		want(3) // at exactly 2s: window 2 has room for 2 more; the last waits for window 3
+		wg.Wait()
+		assert.Equal(t, repeat(3, 0, time.Second, 2*time.Second), e.times()[:9],
+			"a limiter of 3 per second: 3 Waits at 0s, 2 at 999ms, 2 at exactly 1s, 3 at exactly 2s. Each window\n"+
+				"(0s to 1s, 1s to 2s, ...) must have exactly 3 events; a Wait at exactly 1s is in the window that\n"+
+				"starts at 1s. These are the times the Waits returned.")
+		assert.Equal(t, []string{"3s"}, e.times()[9:], "the tenth event is the first of the window that starts at 3s")
+	})
+}
+
+// TestNoEventsBelowOne: with n less than 1 no event is allowed: Wait waits
+// until its ctx ends.
+func TestNoEventsBelowOne(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	for _, n := range []int{0, -1} {
+		check.InBubble(t, advice, func(t *testing.T) {
+			var l *ratelimiter.Limiter
+			require.NotPanics(t, func() { l = ratelimiter.New(n, time.Second) },
+				"New(%d, time.Second) panicked: n less than 1 means that no event is allowed, not an error", n)
+			defer l.Stop()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			start := time.Now()
+			waited := make(chan error, 1)
+			go func() { waited <- l.Wait(ctx) }()
+			select {
+			case err := <-waited:
+				assert.ErrorIs(t, err, context.DeadlineExceeded,
+					"New(%d, time.Second) allows no event at all: Wait must wait until its ctx ends, and return ctx.Err()", n)
+				assert.Equal(t, 5*time.Second, time.Since(start), "the ctx of the Wait ended at 5s")
+			case <-time.After(time.Hour):
+				t.Errorf("New(%d, time.Second): the ctx of a Wait ended at 5s, and an hour later Wait had not returned.\n"+
+					"Wait must watch ctx.Done() in the same select as the bucket.", n)
+			}
+		})
+	}
+}
+
+// TestStopWinsOverAFreeEvent: after Stop, Wait returns ErrStopped even
+// when the window has events left. A Wait that lets select choose between
+// a free event and the stop channel takes the event in half the calls:
+// it returns ErrStopped on all 64 calls with probability 2^-64.
+func TestStopWinsOverAFreeEvent(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(64, time.Second)
+		l.Stop()
+		for i := range 64 {
+			err := l.Wait(context.Background())
+			require.ErrorIs(t, err, ratelimiter.ErrStopped,
+				"Wait number %d after Stop, with events left in the window, returned %v. After Stop every Wait must\n"+
+					"return ErrStopped. select picks at random among the cases that are ready: look at the stop channel\n"+
+					"first, on its own (a select with a default case), before the select that may take an event.", i+1, err)
+		}
+	})
+}
+
+// TestEndedCtxWinsOverAFreeEvent: a Wait whose ctx has already ended
+// returns ctx.Err() even when an event is free, and uses none. As above, a
+// Wait that lets select choose passes 64 calls with probability 2^-64.
+func TestEndedCtxWinsOverAFreeEvent(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(64, time.Second)
+		defer l.Stop()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		for i := range 64 {
+			err := l.Wait(ctx)
+			require.ErrorIs(t, err, context.Canceled,
+				"Wait number %d with a ctx that had already ended, and events left in the window, returned %v.\n"+
+					"It must return ctx.Err() and use no event. select picks at random among the cases that are\n"+
+					"ready: look at ctx.Err() first, before the select that may take an event.", i+1, err)
+		}
+		e := newEvents()
+		for range 64 {
+			e.wait(context.Background(), l)
+		}
+		assert.Equal(t, repeat(64, 0), e.times(), "the Waits whose ctx had ended must not use events: all 64 are still there at 0s")
 	})
 }

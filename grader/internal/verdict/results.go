@@ -336,11 +336,19 @@ func (p *pkg) behaviourFailure(check catalog.Check, names []string) (msg, detail
 			}
 		}
 	}
+	// The log has what every one of them printed.
+	for _, name := range others {
+		if t := p.tests[name]; t != nil {
+			detail += "\n" + t.out.String()
+		} else {
+			detail += "\n=== " + name + ": did not run\n"
+		}
+	}
 	if len(others) > 0 {
 		if i := strings.LastIndex(msg, "\n"+saidMore); i >= 0 && !strings.Contains(msg[i+1:], "\n") {
 			// One line for both: "(It said 2 things more, and TestB failed too: ...)".
 			msg = msg[:i] + "\n" + strings.TrimSuffix(msg[i+1:], ": see the full log.)") +
-				", and " + list(others) + " failed too: see the full log.)"
+				", and " + p.others(others) + ": see the full log.)"
 		} else {
 			msg += "\n" + p.othersLine(others)
 		}
@@ -444,7 +452,28 @@ func (p *pkg) firstWith(k kind, names []string) *test {
 }
 
 func (p *pkg) othersLine(names []string) string {
-	return fmt.Sprintf("(%s failed too; the full log has what each said.)", list(names))
+	return fmt.Sprintf("(%s: see the full log.)", p.others(names))
+}
+
+// others says what became of the other tests: "TestB failed too, and
+// TestC did not run".
+func (p *pkg) others(names []string) string {
+	var failed, notRun []string
+	for _, n := range names {
+		if p.tests[n] == nil {
+			notRun = append(notRun, n)
+		} else {
+			failed = append(failed, n)
+		}
+	}
+	var parts []string
+	if len(failed) > 0 {
+		parts = append(parts, list(failed)+" failed too")
+	}
+	if len(notRun) > 0 {
+		parts = append(parts, list(notRun)+" did not run")
+	}
+	return strings.Join(parts, ", and ")
 }
 
 // list names tests in a sentence: "TestA", "TestA and TestB", "TestA, TestB and 3 more".
@@ -590,20 +619,31 @@ var (
 	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
 )
 
+// hiddenPos is the place of a compiler error: "exercises/05-x/hidden_test.go:12:5: msg".
+var hiddenPos = regexp.MustCompile(`^(?:.*[/\\])?([\w.-]+_test\.go):\d+(?::\d+)?: (.*)$`)
+
 // buildMessage is the compiler's words, at the student's lines.
 func (p *pkg) buildMessage() string {
 	var keep []string
 	hidden := false
+	seen := map[string]bool{}
 	for _, l := range strings.Split(p.buildOut.String(), "\n") {
 		l = strings.TrimRight(l, "\r")
 		if l == "" || strings.HasPrefix(l, "# ") {
 			continue
 		}
 		for _, h := range p.Exercise.Hidden {
-			if strings.Contains(l, h.Name) {
+			// A line in a hidden test is one the student cannot open:
+			// say what it lacks without its place.
+			if m := hiddenPos.FindStringSubmatch(l); m != nil && m[1] == h.Name {
 				hidden = true
+				l = "the hidden tests: " + m[2]
 			}
 		}
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
 		keep = append(keep, l)
 		if len(keep) == 10 {
 			keep = append(keep, "...")
@@ -612,8 +652,13 @@ func (p *pkg) buildMessage() string {
 	}
 	msg := "Your code does not compile:\n" + indent(strings.Join(keep, "\n"))
 	if hidden {
-		msg += "\nWhere an error is in a file of the grader's (*_test.go), the hidden tests call something your code no longer\n" +
-			"has: keep the names and signatures the stub gave you."
+		msg += "\nWhere the error is in the hidden tests, they call something your code no longer has:\n" +
+			"keep the names and signatures the stub gave you."
+		if !p.namesLine(msg) {
+			if at := p.lookAt(msg); at != "" {
+				msg += "\n" + at
+			}
+		}
 	}
 	return msg
 }

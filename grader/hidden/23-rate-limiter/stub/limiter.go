@@ -20,9 +20,9 @@ type Limiter struct {
 	// current window, and a way to tell its goroutine to stop.
 }
 
-// New returns a Limiter that allows n events per interval (n >= 1,
-// interval > 0). It starts a goroutine that opens a new window every
-// interval, until Stop.
+// New returns a Limiter that allows n events per interval (interval > 0;
+// with n less than 1, no event at all). It starts a goroutine that opens a
+// new window every interval, until Stop.
 func New(n int, interval time.Duration) *Limiter {
 	// TODO: allow n events at once, and start a goroutine that allows n
 	// events again at the start of every window (a time.Ticker), until Stop.
@@ -31,8 +31,9 @@ func New(n int, interval time.Duration) *Limiter {
 
 // Wait waits until an event is allowed and returns nil: at once if the
 // current window has not used up its n events, else at the start of the
-// next window that has room. If ctx ends first, Wait returns ctx.Err(), and
-// if the Limiter is stopped first, ErrStopped; either way no event is used.
+// next window that has room. If ctx ends first (or has ended already),
+// Wait returns ctx.Err(), and if the Limiter is stopped first, ErrStopped;
+// either way no event is used.
 func (l *Limiter) Wait(ctx context.Context) error {
 	// TODO
 	return nil
