@@ -665,7 +665,19 @@ func (p *pkg) lookAt(msg string) string {
 		}
 	}
 	best, at := -1, fn{}
+	// The function a message says something must do ("Wait must wait")
+	// is the one to look at; else the first one it names.
 	for _, f := range fns {
+		loc := regexp.MustCompile(`\b` + regexp.QuoteMeta(f.name) + `(\(\))? (must|should) `).FindStringIndex(msg)
+		if loc != nil && (best < 0 || loc[0] < best) {
+			best, at = loc[0], f
+		}
+	}
+	must := best >= 0
+	for _, f := range fns {
+		if must {
+			break
+		}
 		// An exported name is a name wherever it is; an unexported one
 		// only where it is called ("hello world" is no call of hello).
 		re := `\b` + regexp.QuoteMeta(f.name) + `\b`
