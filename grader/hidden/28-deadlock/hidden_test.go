@@ -4,6 +4,7 @@ package deadlock_test
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -94,6 +95,19 @@ func (w *workshop) broadcast() {
 	w.changed = make(chan struct{})
 }
 
+// waitOrGiveUp waits like wait, in short steps, and reports true (give up)
+// when the deadline passed or when nobody else can come: every goroutine of
+// the student's code waits in the workshop or on something else (a lock of
+// its own), so that an answer that does not let people work at the same
+// time costs milliseconds, not bound. Call with mu held.
+func (w *workshop) waitOrGiveUp(deadline time.Time) bool {
+	step := time.Now().Add(20 * time.Millisecond)
+	if deadline.Before(step) {
+		step = deadline
+	}
+	return w.wait(step) && (!time.Now().Before(deadline) || check.NoneCanCome("(*workshop)."))
+}
+
 // wait releases mu until the next change or the deadline; it reports
 // whether the deadline passed. Call with mu held.
 func (w *workshop) wait(deadline time.Time) bool {
@@ -165,7 +179,7 @@ func (w *workshop) take(who, name string) {
 				w.broadcast()
 				break
 			}
-			if w.wait(deadline) {
+			if w.waitOrGiveUp(deadline) {
 				w.barrier = false
 				w.gen++
 				w.arrived = 0
@@ -247,6 +261,21 @@ func (w *workshop) putBack(who, name string) {
 func (w *workshop) do(who string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.done[who] >= w.jobs {
+		// A job too many: the person's loop does not stop. Record it, and end
+		// that goroutine here (its deferred calls still run), so that Work
+		// can return and the test goes on.
+		if w.aborted {
+			// already reported
+		} else if w.jobs <= 0 {
+			w.problem("%s did a job although jobs was %d: with jobs of zero or less, nobody does anything.", who, w.jobs)
+		} else {
+			w.problem("%s did more than the %d jobs asked for.", who, w.jobs)
+		}
+		w.mu.Unlock()
+		defer w.mu.Lock() // the deferred Unlock above expects it held
+		runtime.Goexit()
+	}
 	if w.aborted {
 		return
 	}
@@ -269,7 +298,7 @@ func (w *workshop) do(who string) {
 	if w.doGate {
 		deadline := time.Now().Add(bound)
 		for !w.aborted && w.peakDo < 2 {
-			if w.wait(deadline) {
+			if w.waitOrGiveUp(deadline) {
 				break
 			}
 		}
@@ -322,7 +351,7 @@ func (w *workshop) run(t *testing.T) {
 		t.Fatal(w.problems[0])
 	}
 	for who := range w.tools {
-		assert.Equal(t, w.jobs, w.done[who], "%s should have done %d jobs", who, w.jobs)
+		assert.Equal(t, max(w.jobs, 0), w.done[who], "%s should have done %d jobs", who, max(w.jobs, 0))
 		assert.Empty(t, w.holds(who), "%s still holds a tool after Work returned", who)
 	}
 }
@@ -400,4 +429,38 @@ func TestWorkAtTheSameTime(t *testing.T) {
 		"Alice and Bob need the hammer and the saw, Carol and Dave the drill and the file: two jobs\n"+
 			"can happen at the same time, but there was never more than one. Do not make everybody wait\n"+
 			"for one lock around the whole job; order the tools instead.")
+}
+
+// TestNamesThatShareAStart: opposite orders again, with tools whose names
+// share their first letter, or start the same way, or have the same
+// length: the order of the tools must follow their whole names.
+func TestNamesThatShareAStart(t *testing.T) {
+	check.Seal(t)
+	for _, tt := range [][2]string{{"saw", "sander"}, {"drill", "plane"}, {"file", "files"}} {
+		w := newWorkshop(2, map[string][2]string{
+			"Alice": {tt[0], tt[1]},
+			"Bob":   {tt[1], tt[0]},
+		})
+		w.barrier = true
+		w.run(t)
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// TestNoJobs: with jobs of zero or less, nobody does anything, and Work
+// returns.
+func TestNoJobs(t *testing.T) {
+	check.Seal(t)
+	for _, jobs := range []int{0, -1} {
+		w := newWorkshop(jobs, map[string][2]string{
+			"Alice": {"hammer", "saw"},
+			"Bob":   {"saw", "hammer"},
+		})
+		w.run(t)
+		if t.Failed() {
+			return
+		}
+	}
 }

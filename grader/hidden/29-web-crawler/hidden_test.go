@@ -346,18 +346,11 @@ func crawlInSteps(t *testing.T, w web, depth, limit int) (map[string]error, int)
 	t.Helper()
 	f := newFetcher(w).holding(false)
 	r := start(context.Background(), depth, limit, f)
-	for {
-		synctest.Wait() // every goroutine of the crawl is blocked now
-		if r.returned() {
-			return r.wait(t, fmt.Sprintf("limit %d", limit)), f.held.Peak()
-		}
-		held := f.held.InFlight()
-		if held == 0 {
-			t.Fatal("Crawl is stuck: it has not returned, and no fetch is in flight, so nothing can happen any more.\n" +
-				"Is a goroutine holding a slot of the limit while it waits for others that need one?")
-		}
-		f.held.Release(held)
+	if !check.ReleaseInSteps(f.held, r.returned) {
+		t.Fatal("Crawl is stuck: it has not returned, and no fetch is in flight, so nothing can happen any more.\n" +
+			"Is a goroutine holding a slot of the limit while it waits for others that need one?")
 	}
+	return r.wait(t, fmt.Sprintf("limit %d", limit)), f.held.Peak()
 }
 
 // TestAtMostLimitFetchesAtOnce: with many pages to fetch, exactly limit

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -19,6 +18,11 @@ import (
 	mr "github.com/go-concurrency-lab/course/exercises/32-map-reduce"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
+
+// Every test runs in a synctest bubble (check.InBubble): time is fake, and
+// a Count that gets stuck fails at once, with where its goroutines wait.
+const advice = "Who closes the reducers' channels, and when? They must close once every mapper is done. Does every\n" +
+	"send also watch ctx.Done(), so that a goroutine can stop when the others have?"
 
 // library makes n documents from a small vocabulary, with capitals and
 // punctuation, so that every word occurs in many documents.
@@ -64,170 +68,238 @@ func sequential(docs map[string]string) map[string]int {
 	return want
 }
 
-func reader(docs map[string]string) mr.Reader {
-	return func(ctx context.Context, name string) (string, error) {
-		text, ok := docs[name]
-		if !ok {
-			return "", fmt.Errorf("%s: no such document", name)
-		}
-		return text, nil
+// shelf serves documents to Count and knows how many reads are running.
+// If held is set, every read waits in it until the test lets it go (or its
+// ctx is done). A read of a document in fail fails after failAfter; the
+// others take slow, and giveUp to give up once their ctx is done.
+type shelf struct {
+	docs      map[string]string
+	held      *check.Hold
+	fail      string
+	failAfter time.Duration
+	slow      time.Duration
+	giveUp    time.Duration
+	ignoreCtx bool // reads never look at their ctx
+	err       error
+	start     time.Time
+
+	mu     sync.Mutex
+	active int      // reads started and not returned
+	late   []string // reads started after the start of the test
+}
+
+func newShelf(docs map[string]string) *shelf { return &shelf{docs: docs, start: time.Now()} }
+
+func (s *shelf) read(ctx context.Context, name string) (string, error) {
+	s.mu.Lock()
+	s.active++
+	if since := time.Since(s.start); since > 0 {
+		s.late = append(s.late, fmt.Sprintf("%s at %v", name, since))
 	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.active--
+		s.mu.Unlock()
+	}()
+	if s.held != nil {
+		leave, err := s.held.Enter(ctx)
+		defer leave()
+		if err != nil {
+			return "", err
+		}
+	}
+	wait := s.slow
+	if name == s.fail {
+		wait = s.failAfter
+	}
+	if wait > 0 {
+		done := ctx.Done()
+		if s.ignoreCtx {
+			done = nil
+		}
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-done:
+			time.Sleep(s.giveUp)
+			return "", fmt.Errorf("read %s: %w", name, ctx.Err())
+		}
+	}
+	if name == s.fail {
+		return "", s.err
+	}
+	text, ok := s.docs[name]
+	if !ok {
+		return "", fmt.Errorf("%s: no such document", name)
+	}
+	return text, nil
 }
 
 type result struct {
 	counts map[string]int
 	err    error
+	took   time.Duration
+	active int // reads still running when Count returned
 }
 
-// count calls mr.Count and waits for it at most a few seconds (real time),
-// so that a Count that never returns fails the test instead of hanging it.
-func count(t *testing.T, docs []string, read mr.Reader, mappers, reducers int) result {
-	t.Helper()
-	done := make(chan result, 1)
+// running is a Count started in a goroutine of its own.
+type running chan result
+
+func start(ctx context.Context, s *shelf, docs []string, mappers, reducers int) running {
+	r := make(running, 1)
 	go func() {
-		c, err := mr.Count(context.Background(), docs, read, mappers, reducers)
-		done <- result{c, err}
+		begin := time.Now()
+		c, err := mr.Count(ctx, docs, s.read, mappers, reducers)
+		s.mu.Lock()
+		active := s.active
+		s.mu.Unlock()
+		r <- result{c, err, time.Since(begin), active}
 	}()
+	return r
+}
+
+func (r running) done() bool { return len(r) > 0 }
+
+// wait waits for Count at most an hour of fake time; then no read may be
+// running any more, and no goroutine of Count be left (check.Settled).
+func (r running) wait(t *testing.T, what string) result {
+	t.Helper()
 	select {
-	case r := <-done:
-		return r
-	case <-time.After(5 * time.Second):
-		t.Fatalf("Count(%d mappers, %d reducers) did not return within 5s for %d small documents.\n"+
-			"Who closes the reducers' channels, and when? They must close once every mapper is done.", mappers, reducers, len(docs))
+	case res := <-r:
+		if res.active > 0 {
+			t.Fatalf("Count (%s) returned while %d reads it had started were still running. When Count returns,\n"+
+				"every read it started must have returned: wait for the mappers, even after an error.", what, res.active)
+		}
+		if !check.Settled(t, "Count returned") {
+			t.FailNow()
+		}
+		return res
+	case <-time.After(time.Hour):
+		t.Fatalf("Count (%s) had not returned an hour after it started, for a few small documents.", what)
 		return result{}
 	}
 }
 
+func count(t *testing.T, ctx context.Context, s *shelf, docs []string, mappers, reducers int) result {
+	t.Helper()
+	return start(ctx, s, docs, mappers, reducers).wait(t, fmt.Sprintf("%d mappers, %d reducers", mappers, reducers))
+}
+
 // TestSameAsSequential: whatever the numbers of mappers and reducers, the
-// counts are the sequential ones.
+// counts are the sequential ones; below 1 counts as 1; no documents, no
+// words, an empty map.
 func TestSameAsSequential(t *testing.T) {
 	check.Seal(t)
-	docs := library(40)
-	want := sequential(docs)
-	for _, c := range []struct{ mappers, reducers int }{{1, 1}, {4, 3}, {8, 1}, {3, 8}, {16, 16}} {
-		r := count(t, names(docs), reader(docs), c.mappers, c.reducers)
-		require.NoError(t, r.err)
-		assert.Equal(t, want, r.counts, "with %d mappers and %d reducers, the counts differ from counting one document after the other", c.mappers, c.reducers)
-	}
-	r := count(t, nil, reader(docs), 4, 2)
-	require.NoError(t, r.err)
-	assert.Empty(t, r.counts, "no documents, no words")
-}
-
-// TestNoGoroutineLeft: when Count returns, every goroutine it started has
-// ended, after a success and after an error.
-func TestNoGoroutineLeft(t *testing.T) {
-	check.Seal(t)
-	docs := library(20)
-	r := count(t, names(docs), reader(docs), 4, 3)
-	require.NoError(t, r.err)
-	check.NoLeaks(t)
-
-	boom := errors.New("disk on fire")
-	failing := func(ctx context.Context, name string) (string, error) {
-		if name == "doc-07" {
-			return "", boom
+	check.InBubble(t, advice, func(t *testing.T) {
+		docs := library(40)
+		docs["doc-empty"], docs["doc-dots"] = "", "... , !"
+		want := sequential(docs)
+		for _, c := range []struct{ mappers, reducers int }{{1, 1}, {4, 3}, {8, 1}, {3, 8}, {16, 16}, {0, 0}, {-1, 2}, {2, -3}} {
+			r := count(t, context.Background(), newShelf(docs), names(docs), c.mappers, c.reducers)
+			require.NoError(t, r.err)
+			assert.Equal(t, want, r.counts, "with %d mappers and %d reducers (below 1 counts as 1), the counts differ from\n"+
+				"counting one document after the other", c.mappers, c.reducers)
 		}
-		return docs[name], nil
-	}
-	r = count(t, names(docs), failing, 4, 3)
-	assert.ErrorIs(t, r.err, boom, "a read failed, so Count should return its error")
-	check.NoLeaks(t)
+		for _, none := range [][]string{nil, {"doc-empty", "doc-dots"}} {
+			r := count(t, context.Background(), newShelf(docs), none, 4, 2)
+			require.NoError(t, r.err)
+			assert.NotNil(t, r.counts, "Count returned nil for %v: no words, an empty map, not nil", none)
+			assert.Empty(t, r.counts, "no words, no counts")
+		}
+	})
 }
-
-// The tests below run on fake time (testing/synctest). A goroutine left
-// blocked when such a test ends stops the whole test binary, so they come
-// last.
 
 // TestMappersReadAtTheSameTime: with 12 documents and 4 mappers, exactly 4
-// reads are in flight at once.
+// reads are in flight at once; with 2 documents, 2; a mappers of 0 counts
+// as 1.
 func TestMappersReadAtTheSameTime(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
-		docs := library(12)
-		var mu sync.Mutex
-		var inFlight []chan struct{}
-		read := func(ctx context.Context, name string) (string, error) {
-			release := make(chan struct{})
-			mu.Lock()
-			inFlight = append(inFlight, release)
-			mu.Unlock()
-			<-release
-			return docs[name], nil
-		}
-		done := make(chan result, 1)
-		go func() {
-			c, err := mr.Count(context.Background(), names(docs), read, 4, 2)
-			done <- result{c, err}
-		}()
-		peak := 0
-		for {
-			synctest.Wait() // every goroutine is blocked: count the reads in flight
-			select {
-			case r := <-done:
-				require.NoError(t, r.err)
-				assert.Equal(t, sequential(docs), r.counts)
-				assert.Equal(t, 4, peak, "with 12 documents and 4 mappers, 4 reads should be in flight at once: %d were.\n"+
-					"Start exactly mappers goroutines that each read documents one after the other.", peak)
-				return
-			default:
-			}
-			mu.Lock()
-			waiting := inFlight
-			inFlight = nil
-			mu.Unlock()
-			if len(waiting) == 0 {
+	check.InBubble(t, advice, func(t *testing.T) {
+		for _, c := range []struct{ docs, mappers, want int }{{12, 4, 4}, {2, 4, 2}, {5, 0, 1}} {
+			docs := library(c.docs)
+			s := newShelf(docs)
+			s.held = check.NewHold()
+			r := start(context.Background(), s, names(docs), c.mappers, 2)
+			if !check.ReleaseInSteps(s.held, r.done) {
 				t.Fatal("Count is stuck: it has not returned, and no read is in flight, so nothing can happen any more.")
 			}
-			peak = max(peak, len(waiting))
-			for _, r := range waiting {
-				close(r)
-			}
+			res := r.wait(t, fmt.Sprintf("%d mappers", c.mappers))
+			require.NoError(t, res.err)
+			assert.Equal(t, sequential(docs), res.counts)
+			assert.Equal(t, c.want, s.held.Peak(), "with %d documents and %d mappers, %d reads should be in flight at once: %d were.\n"+
+				"Start exactly mappers goroutines (at least 1) that each read documents one after the other.",
+				c.docs, c.mappers, c.want, s.held.Peak())
 		}
 	})
 }
 
 // TestFirstErrorStopsEverything: when a read fails, the other reads are
-// cancelled, no new read starts, and Count returns the error at once. The
-// 4 mappers read doc-00 to doc-03 first; doc-03 fails after 100ms, the
-// others would take 1s.
+// cancelled, no new read starts, and Count returns the error once the
+// reads in flight have given up. The 4 mappers read doc-00 to doc-03
+// first; doc-03 fails after 100ms, the others would take 1s, and take 10ms
+// to give up once cancelled.
 func TestFirstErrorStopsEverything(t *testing.T) {
 	check.Seal(t)
-	synctest.Test(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		docs := library(8)
-		boom := errors.New("disk on fire")
-		start := time.Now()
-		var mu sync.Mutex
-		var late []string
-		read := func(ctx context.Context, name string) (string, error) {
-			if since := time.Since(start); since > 0 {
-				mu.Lock()
-				late = append(late, fmt.Sprintf("%s at %v", name, since))
-				mu.Unlock()
-			}
-			if name == "doc-03" {
-				select {
-				case <-time.After(100 * time.Millisecond):
-					return "", boom
-				case <-ctx.Done():
-					return "", ctx.Err()
-				}
-			}
-			select {
-			case <-time.After(time.Second):
-				return docs[name], nil
-			case <-ctx.Done():
-				return "", ctx.Err()
-			}
-		}
-		_, err := mr.Count(context.Background(), names(docs), read, 4, 2)
-		took := time.Since(start)
-		assert.ErrorIs(t, err, boom, "the read of doc-03 failed: Count should return that error")
-		assert.Equal(t, 100*time.Millisecond, took,
-			"doc-03 failed after 100ms: Count should cancel the other reads then (their context), and return at once")
-		mu.Lock()
-		assert.Empty(t, late, "these reads started after the first error: once a read fails, start no new ones")
-		mu.Unlock()
-		time.Sleep(time.Minute) // anything still reading finishes now
+		s := newShelf(docs)
+		s.fail, s.failAfter, s.err = "doc-03", 100*time.Millisecond, errors.New("disk on fire")
+		s.slow, s.giveUp = time.Second, 10*time.Millisecond
+		r := count(t, context.Background(), s, names(docs), 4, 2)
+		assert.ErrorIs(t, r.err, s.err, "the read of doc-03 failed: Count should return that error")
+		assert.Equal(t, 110*time.Millisecond, r.took,
+			"doc-03 failed after 100ms: Count should cancel the other reads then (their context), and return as\n"+
+				"soon as they have given up (10ms later)")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		assert.Empty(t, s.late, "these reads started after the first error: once a read fails, start no new ones")
+	})
+}
+
+// TestContextEnds: a deadline, a cancel, and a ctx that had already ended
+// when Count was called: Count returns ctx.Err(), even when the reads
+// themselves succeed because they do not look at their ctx.
+func TestContextEnds(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		docs := library(8)
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		s := newShelf(docs)
+		s.slow = time.Second
+		r := count(t, ctx, s, names(docs), 4, 2)
+		assert.ErrorIs(t, r.err, context.DeadlineExceeded, "the caller's deadline passed at 50ms: Count should return ctx.Err()")
+		assert.Equal(t, 50*time.Millisecond, r.took, "the reads gave up at the deadline: Count should return then")
+
+		ctx, cancel = context.WithCancel(context.Background())
+		time.AfterFunc(30*time.Millisecond, cancel)
+		s = newShelf(docs)
+		s.slow, s.ignoreCtx = 20*time.Millisecond, true
+		r = count(t, ctx, s, names(docs), 4, 2)
+		assert.ErrorIs(t, r.err, context.Canceled, "the caller cancelled at 30ms, while documents were still being read:\n"+
+			"Count should return ctx.Err(), even though the reads, which ignore their context, all succeeded")
+
+		s = newShelf(docs)
+		s.ignoreCtx = true
+		r = count(t, ctx, s, names(docs), 4, 2)
+		assert.ErrorIs(t, r.err, context.Canceled, "the ctx had already ended when Count was called: Count should return ctx.Err()")
+	})
+}
+
+// TestNoGoroutineLeft: when Count returns, no read and no goroutine of it
+// is left, after a success and after an error (checked in wait).
+func TestNoGoroutineLeft(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		docs := library(20)
+		r := count(t, context.Background(), newShelf(docs), names(docs), 4, 3)
+		require.NoError(t, r.err)
+
+		s := newShelf(docs)
+		s.fail, s.err = "doc-07", errors.New("disk on fire")
+		r = count(t, context.Background(), s, names(docs), 4, 3)
+		assert.ErrorIs(t, r.err, s.err, "a read failed, so Count should return its error")
 	})
 }
