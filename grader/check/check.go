@@ -3,7 +3,7 @@
 // as a real process many times, assertions on the lines it printed, and
 // goroutine-leak checks.
 //
-// Hidden tests live in grader/hidden/*.txtar and are compiled into an
+// Hidden tests live in grader/hidden/NN-slug/ and are compiled into an
 // exercise's package only while the grader grades it. Every hidden test starts
 // with
 //

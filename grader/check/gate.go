@@ -133,7 +133,7 @@ func (g *gate) look() bool {
 	}
 	g.atOnce = max(g.atOnce, busy)
 	if mainG != nil && has(*mainG, g.worker) {
-		g.note("in-main", fmt.Sprintf("%s ran in main's goroutine, at %s", short(g.worker), where(*mainG, mine)))
+		g.note("in-main", fmt.Sprintf("%s ran in main's goroutine, called at %s", short(g.worker), caller(*mainG, g.worker, mine)))
 	}
 	if mainG != nil && !has(*mainG, g.worker) && has(*mainG, "os.(*File).Write") && busy > 0 {
 		g.note("early", fmt.Sprintf("main printed, at %s, while %s was still running in another goroutine, at %s",
@@ -199,6 +199,21 @@ func where(g traceback.Goroutine, mine traceback.Filter) string {
 		}
 	}
 	return "(not in your files)"
+}
+
+// caller names the place in the student's files that called fn in g.
+func caller(g traceback.Goroutine, fn string, mine traceback.Filter) string {
+	for i, f := range g.Frames {
+		if f.Func != fn {
+			continue
+		}
+		for _, up := range g.Frames[i+1:] {
+			if mine.Mine(up.File) {
+				return mine.Where(up)
+			}
+		}
+	}
+	return where(g, mine)
 }
 
 // GateReport is what a run of a program through GateStdout reported:

@@ -3,9 +3,7 @@
 package hammer_test
 
 import (
-	"bytes"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,31 +18,45 @@ import (
 )
 
 // fakeHammer records every hit: who hit which nail, from which goroutine,
-// and how many people were holding the hammer at that moment.
+// and how many people were holding the hammer at that moment. With swing
+// set, each hit lasts until every other goroutine of the program is parked
+// (check.Quiet): anyone who (wrongly) grabs the hammer meanwhile is inside
+// Hit by then, on every run.
 type fakeHammer struct {
+	swing   bool
 	holding atomic.Int32 // people inside Hit right now
 	peak    atomic.Int32 // the most people ever inside Hit at once
 	mu      sync.Mutex
 	hits    []hit
 }
 
+// restless is set once a swing waited in vain for everybody else to wait.
+var restless atomic.Bool
+
+// patience is how long a swing waits for everybody else to wait: a
+// second, or a moment once someone was seen never to stop (a spin loop).
+func patience() time.Duration {
+	if restless.Load() {
+		return 10 * time.Millisecond
+	}
+	return time.Second
+}
+
 type hit struct {
 	who       string // "Anna#2": Anna's second nail
-	goroutine string
+	goroutine int
 }
 
 func (f *fakeHammer) Hit(person string, nail int) {
 	n := f.holding.Add(1)
 	for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
 	}
-	// Swinging a hammer takes a moment: yield, so that anyone else who
-	// (wrongly) grabs the hammer now gets the chance to do it.
-	for range 3 {
-		runtime.Gosched()
-	}
 	f.mu.Lock()
-	f.hits = append(f.hits, hit{fmt.Sprintf("%s#%d", person, nail), goroutineID()})
+	f.hits = append(f.hits, hit{fmt.Sprintf("%s#%d", person, nail), check.GoroutineID()})
 	f.mu.Unlock()
+	if f.swing && !check.Quiet(patience()) {
+		restless.Store(true) // someone keeps running: do not wait as long again
+	}
 	f.holding.Add(-1)
 }
 
@@ -59,48 +71,29 @@ func (f *fakeHammer) sequence() []string {
 	return out
 }
 
-// goroutineID reads the calling goroutine's number from its stack trace:
-// tests only, to tell the people's goroutines apart.
-func goroutineID() string {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b = bytes.TrimPrefix(b, []byte("goroutine "))
-	id, _, _ := bytes.Cut(b, []byte(" "))
-	return string(id)
-}
-
-// hung is set once a Work call has not returned: later tests then wait
-// less, since their goroutines would be as stuck.
-var hung atomic.Bool
-
-// work runs hammer.Work and waits for it, at most a few seconds. A Work
-// that does not return fails the test with the places where its goroutines
-// are stuck.
-func work(t *testing.T, people []hammer.Person) *fakeHammer {
+// work runs hammer.Work in a goroutine the test watches, and waits for it:
+// a Work whose goroutines are stuck fails the test at once, with where they
+// wait. When Work returns, no goroutine of it may be left (check.Finished:
+// no retries, a goroutine that ends a little later is caught too), in any
+// test. It also returns the goroutine that called Work.
+func work(t *testing.T, people []hammer.Person, swing bool) (*fakeHammer, int) {
 	t.Helper()
-	h := &fakeHammer{}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		hammer.Work(h, people)
-	}()
-	limit := 2 * time.Second
-	if hung.Load() {
-		limit = 200 * time.Millisecond
+	h := &fakeHammer{swing: swing}
+	g := check.Go(func() { hammer.Work(h, people) })
+	if !check.WaitEnded(20*time.Second, g) {
+		t.Errorf("Work(%s) did not return; %d nails were hammered: %v.\n"+
+			"Someone is waiting for a hammer that never comes, or Work waits for a goroutine that never ends.\n"+
+			"Does every person pass the hammer on after each nail, even after their last one?\n%s",
+			show(people), len(h.sequence()), h.sequence(), check.TimeMarker)
+		check.NoLeaks(t) // says where the goroutines are stuck
+		t.FailNow()
 	}
-	select {
-	case <-done:
-		return h
-	case <-time.After(limit):
+	// Goroutines left running (a ring that goes round for ever) would slow
+	// down every later call: stop here.
+	if !check.Finished(t, fmt.Sprintf("Work(%s) returned", show(people))) {
+		t.FailNow()
 	}
-	hung.Store(true)
-	t.Errorf("Work(%s) did not return within %v; %d nails were hammered: %v.\n"+
-		"Someone is waiting for a hammer that never comes, or Work waits for a goroutine that never ends.\n"+
-		"Does every person pass the hammer on after each nail, even after their last one?\n%s",
-		show(people), limit, len(h.sequence()), h.sequence(), check.TimeMarker)
-	check.NoLeaks(t) // says where the goroutines are stuck
-	t.FailNow()
-	return nil
+	return h, g.ID()
 }
 
 // roundRobin is what must happen: one nail each, in the order of people,
@@ -134,13 +127,16 @@ var groups = [][]hammer.Person{
 	{{Name: "Ada", Nails: 1}, {Name: "Bob", Nails: 4}, {Name: "Cy", Nails: 0}, {Name: "Dee", Nails: 2}},
 	{{Name: "Solo", Nails: 3}},
 	{{Name: "Eve", Nails: 5}, {Name: "Finn", Nails: 5}, {Name: "Gus", Nails: 5}, {Name: "Hal", Nails: 5}},
+	{{Name: "Zed", Nails: 0}, {Name: "Amy", Nails: 2}, {Name: "Yan", Nails: 0}},
+	{{Name: "Nobody", Nails: 0}},
+	nil,
 }
 
 // TestEveryNailOnce: every nail of every person is hammered exactly once.
 func TestEveryNailOnce(t *testing.T) {
 	check.Seal(t)
 	for _, people := range groups {
-		h := work(t, people)
+		h, _ := work(t, people, false)
 		count := map[string]int{}
 		for _, x := range h.sequence() {
 			count[x]++
@@ -169,16 +165,18 @@ func TestEveryNailOnce(t *testing.T) {
 	}
 }
 
-// TestOnePersonHoldsTheHammer: never two people inside Hit at once.
+// TestOnePersonHoldsTheHammer: never two people inside Hit at once. Each
+// hit lasts until everybody else waits: whoever does not wait for the
+// hammer is inside Hit by then.
 func TestOnePersonHoldsTheHammer(t *testing.T) {
 	check.Seal(t)
-	for range 5 {
-		people := groups[3]
-		h := work(t, people)
+	for _, people := range groups[:4] {
+		h, _ := work(t, people, true)
 		require.NotZero(t, h.peak.Load(), "With people %s, nobody hit a single nail.", show(people))
 		require.Equal(t, int32(1), h.peak.Load(),
 			"With people %s, %d people held the hammer at the same time. There is only one hammer:\n"+
-				"a person may hit a nail only after the hammer has been handed to them.", show(people), h.peak.Load())
+				"a person may hit a nail only after the hammer has been handed to them, and hands it on\n"+
+				"only after the hit.", show(people), h.peak.Load())
 	}
 }
 
@@ -189,7 +187,7 @@ func TestHammerGoesRoundInTurn(t *testing.T) {
 	check.Seal(t)
 	for _, people := range groups {
 		for range 3 {
-			h := work(t, people)
+			h, _ := work(t, people, false)
 			require.Equal(t, roundRobin(people), h.sequence(),
 				"With people %s, the hammer must go round in turn: each person hits one nail and passes\n"+
 					"the hammer to the next person who still has nails (after the last person comes the first again).\n"+
@@ -199,39 +197,37 @@ func TestHammerGoesRoundInTurn(t *testing.T) {
 	}
 }
 
-// TestOneGoroutinePerPerson: each person works in a goroutine of their own.
+// TestOneGoroutinePerPerson: each person works in a goroutine of their own,
+// not in the goroutine that called Work.
 func TestOneGoroutinePerPerson(t *testing.T) {
 	check.Seal(t)
-	people := groups[0]
-	h := work(t, people)
-	me := goroutineID()
-	byPerson := map[string]string{}
-	owner := map[string]string{}
-	for _, x := range h.hits {
-		name, _, _ := strings.Cut(x.who, "#")
-		require.NotEqual(t, me, x.goroutine,
-			"%s was hammered by the goroutine that called Work: each person needs a goroutine of their own (go func() {...}()).", x.who)
-		if g, ok := byPerson[name]; ok {
-			require.Equal(t, g, x.goroutine,
-				"%s's nails were hammered from different goroutines: start one goroutine per person, and let it hammer all of that person's nails.", name)
-			continue
+	for _, people := range groups[:4] {
+		h, caller := work(t, people, false)
+		byPerson := map[string]int{}
+		owner := map[int]string{}
+		for _, x := range h.hits {
+			name, _, _ := strings.Cut(x.who, "#")
+			require.NotEqual(t, caller, x.goroutine,
+				"%s was hammered by the goroutine that called Work: each person needs a goroutine of their own (go func() {...}()).", x.who)
+			if g, ok := byPerson[name]; ok {
+				require.Equal(t, g, x.goroutine,
+					"%s's nails were hammered from different goroutines: start one goroutine per person, and let it hammer all of that person's nails.", name)
+				continue
+			}
+			if other, ok := owner[x.goroutine]; ok {
+				require.Failf(t, "one goroutine worked for two people",
+					"%s and %s hammered from the same goroutine: start one goroutine per person.", other, name)
+			}
+			byPerson[name], owner[x.goroutine] = x.goroutine, name
 		}
-		if other, ok := owner[x.goroutine]; ok {
-			require.Failf(t, "one goroutine worked for two people",
-				"%s and %s hammered from the same goroutine: start one goroutine per person.", other, name)
-		}
-		byPerson[name], owner[x.goroutine] = x.goroutine, name
 	}
 }
 
-// TestNobodyLeftBehind: when Work returns, every person's goroutine has ended.
+// TestNobodyLeftBehind: when Work returns, every person's goroutine has
+// ended: at that moment, not a little later.
 func TestNobodyLeftBehind(t *testing.T) {
 	check.Seal(t)
-	for _, people := range append(groups, nil) {
-		work(t, people)
-		check.NoLeaks(t)
-		if t.Failed() {
-			t.Fatalf("(that was after Work(%s) returned)", show(people))
-		}
+	for _, people := range groups {
+		work(t, people, false) // which checks it
 	}
 }

@@ -370,9 +370,11 @@ func recordCorpus(t *testing.T, cat *catalog.Catalog) {
 	}
 }
 
+// importPathOf is the package a build event is about: "p [p.test]",
+// "p_test [p.test]" (the external test package) or "p".
 func importPathOf(ip string) string {
 	p, _, _ := strings.Cut(ip, " ")
-	return strings.TrimSuffix(p, ".test")
+	return strings.TrimSuffix(strings.TrimSuffix(p, ".test"), "_test")
 }
 
 // recordedEvent is an event as the corpus keeps it: without its time, and

@@ -272,6 +272,7 @@ func writeDiagnosis(b *strings.Builder, p palette, e *verdict.Result, o Options)
 	}
 	var msgs []shown
 	var gated []string
+	said := map[string]bool{}
 	for _, c := range e.Checks {
 		if c.Name == "build" && c.Status == verdict.Pass {
 			continue // never scored, and said by every other line
@@ -290,6 +291,11 @@ func writeDiagnosis(b *strings.Builder, p palette, e *verdict.Result, o Options)
 			continue
 		}
 		lines = append(lines, line)
+		if said[c.Message] {
+			// ("Not checked: the code does not build yet" for four of them.)
+			continue
+		}
+		said[c.Message] = true
 		if c.Message != "" && c.Status != verdict.Pass {
 			m := strings.Split(strings.TrimRight(c.Message, "\n"), "\n")
 			msgs = append(msgs, shown{len(lines) - 1, m})

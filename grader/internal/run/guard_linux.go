@@ -44,6 +44,12 @@ func notify(dir string) func() bool {
 		}
 	}()
 	return func() bool {
+		// Events the reader has not got to yet (a busy machine) are still
+		// in the queue: look at them before closing it.
+		buf := make([]byte, 4096)
+		if n, _ := syscall.Read(fd, buf); n > 0 {
+			changed.Store(true)
+		}
 		f.Close()
 		<-done
 		return changed.Load()

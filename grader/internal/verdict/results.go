@@ -619,20 +619,31 @@ var (
 	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)
 )
 
+// hiddenPos is the place of a compiler error: "exercises/05-x/hidden_test.go:12:5: msg".
+var hiddenPos = regexp.MustCompile(`^(?:.*[/\\])?([\w.-]+_test\.go):\d+(?::\d+)?: (.*)$`)
+
 // buildMessage is the compiler's words, at the student's lines.
 func (p *pkg) buildMessage() string {
 	var keep []string
 	hidden := false
+	seen := map[string]bool{}
 	for _, l := range strings.Split(p.buildOut.String(), "\n") {
 		l = strings.TrimRight(l, "\r")
 		if l == "" || strings.HasPrefix(l, "# ") {
 			continue
 		}
 		for _, h := range p.Exercise.Hidden {
-			if strings.Contains(l, h.Name) {
+			// A line in a hidden test is one the student cannot open:
+			// say what it lacks without its place.
+			if m := hiddenPos.FindStringSubmatch(l); m != nil && m[1] == h.Name {
 				hidden = true
+				l = "the hidden tests: " + m[2]
 			}
 		}
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
 		keep = append(keep, l)
 		if len(keep) == 10 {
 			keep = append(keep, "...")
@@ -641,8 +652,13 @@ func (p *pkg) buildMessage() string {
 	}
 	msg := "Your code does not compile:\n" + indent(strings.Join(keep, "\n"))
 	if hidden {
-		msg += "\nWhere an error is in a file of the grader's (*_test.go), the hidden tests call something your code no longer\n" +
-			"has: keep the names and signatures the stub gave you."
+		msg += "\nWhere the error is in the hidden tests, they call something your code no longer has:\n" +
+			"keep the names and signatures the stub gave you."
+		if !p.namesLine(msg) {
+			if at := p.lookAt(msg); at != "" {
+				msg += "\n" + at
+			}
+		}
 	}
 	return msg
 }
