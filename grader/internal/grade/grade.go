@@ -23,6 +23,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
 	"github.com/go-concurrency-lab/course/grader/internal/run"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
@@ -301,6 +302,12 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 	for _, i := range which {
 		bad := rules.Imports(pkgsOf, inputs[i].ImportPath, targets[i].Dir, rules.AllowedImports(targets[i].Exercise.Imports), rel)
 		if len(bad) == 0 {
+			// The seal package goes first: a file laid into the package
+			// imports it, so its init reads the key before any init of
+			// the student's.
+			if l := listed[inputs[i].ImportPath]; l != nil && l.Name != "" {
+				pkgs[i].Add[earlyName(targets[i].Dir)] = seal.EarlyFile(l.Name)
+			}
 			continue
 		}
 		var lines []string
@@ -315,6 +322,17 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 // ended reports whether a package's event is its last: its result.
 func ended(a testjson.Action) bool {
 	return a == testjson.Pass || a == testjson.Fail || a == testjson.Skip
+}
+
+// earlyName is a name for seal's file in the package folder dir that no
+// file of the student's has.
+func earlyName(dir string) string {
+	for i := 0; ; i++ {
+		name := fmt.Sprintf("zz_grader_seal%d.go", i)
+		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
+			return name
+		}
+	}
 }
 
 // maxSource bounds one source file of a student's.

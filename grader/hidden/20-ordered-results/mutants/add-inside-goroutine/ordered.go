@@ -1,11 +1,11 @@
 //go:build gclhidden
 
+// Package orderedresults: (go vet reports this mutant: its very mistake is the vet finding
+// "WaitGroup.Add called from inside new goroutine".) wg.Add inside the goroutine: Wait may come before any Add, and Map returns while the calls run.
 package orderedresults
 
 import "sync"
 
-// Counts each goroutine in from inside it: Wait can run before any
-// goroutine has started, find the count at zero, and return at once.
 func Map[T, R any](items []T, fn func(T) R) []R {
 	results := make([]R, len(items))
 	var wg sync.WaitGroup
