@@ -9,13 +9,19 @@ package report
 // the grader sees — the go test -json events of each case, the student's
 // files, what go vet said — once, in testdata/messages/NN-slug/NAME.txtar,
 // and TestMessages replays those through verdict and report on every run:
-// quick, and the same every time.
+// quick, and the same every time. Each golden is held to what a diagnosis
+// must be: at most 25 lines, no path into grader/ or a hidden test, the
+// student's file:line whenever the fault is in a line of theirs.
 //
-//	go test ./grader/... -run TestMessages -update   grade every case again, rewrite the recordings and the goldens
+//	go test ./grader/internal/report -run TestMessages -update
+//	        grade every case again (about 10 minutes), rewrite the recordings and the goldens
 //	GCL_MESSAGES_ONLY=08,09 go test ./grader/internal/report -run TestMessages -update
-//	                                                 the same for some exercises only
+//	        the same for some exercises only
 //	GCL_MESSAGES_REPLAY=1 go test ./grader/internal/report -run TestMessages -update
-//	                                                 rewrite the goldens from the recordings (after a change of wording)
+//	        rewrite the goldens from the recordings (after a change of wording)
+//
+// A case recorded against other hidden tests than the catalog's (they were
+// rewritten since) is skipped until it is recorded again.
 
 import (
 	"bytes"
