@@ -3,6 +3,7 @@
 package safecache_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -62,7 +63,7 @@ func (l *loader) load(key string) string {
 	l.calls[key]++
 	l.mu.Unlock()
 	if l.held == nil || l.held[key] {
-		leave, _ := l.hold.Enter(nil)
+		leave, _ := l.hold.Enter(context.Background())
 		defer leave()
 	}
 	return valueOf(key)
