@@ -484,3 +484,59 @@ func TestCallsTogether(t *testing.T) {
 		assert.LessOrEqual(t, len(left), 4, "items came out of the closed queue that were never Put: %v", left)
 	}
 }
+
+// TestWokenGetChecksAgain: a Get waits; an item arrives and wakes it, and
+// before the woken Get runs, the test's own Get takes that item (on one P,
+// check.OneProc, the woken goroutine runs only when the test goroutine
+// blocks). The woken Get must find the queue empty again and go on
+// waiting: Wait in a for loop, not an if.
+func TestWokenGetChecksAgain(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](2)
+			g := goGet(q)
+			synctest.Wait()
+			mustPut(t, q, 1)
+			mustGet(t, q, 1) // takes the item before the woken Get runs
+			synctest.Wait()
+			require.False(t, g.returned(),
+				"a Get was woken by an item, another Get took that item first, and the woken Get returned (with %v, %v)\n"+
+					"from an empty queue. A goroutine woken from Wait must check its condition again: wait in a loop,\n"+
+					"for len(q.items) == 0 && !q.closed { q.notEmpty.Wait() }, not with an if.", g.got.v, g.got.err)
+			mustPut(t, q, 2)
+			synctest.Wait()
+			require.True(t, g.returned(), "the Get that went on waiting must return once the next item arrives")
+			assert.Equal(t, 2, g.got.v, "the Get that went on waiting must return the next item")
+		})
+	}
+}
+
+// TestWokenPutChecksAgain: the mirror image: a Put waits on a full queue;
+// a Get makes room and wakes it, and before the woken Put runs, the test's
+// own Put fills the room. The woken Put must go on waiting, not add an
+// item beyond the capacity.
+func TestWokenPutChecksAgain(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](1)
+			mustPut(t, q, 1)
+			p := goPut(q, 2)
+			synctest.Wait()
+			mustGet(t, q, 1)
+			mustPut(t, q, 3) // fills the room before the woken Put runs
+			synctest.Wait()
+			require.False(t, p.returned(),
+				"a Put was woken by a free place, another Put filled it first, and the woken Put added its item anyway:\n"+
+					"the queue of capacity 1 then held 2 items. A goroutine woken from Wait must check its condition again:\n"+
+					"for len(q.items) == q.capacity && !q.closed { q.notFull.Wait() }, not with an if.")
+			mustGet(t, q, 3)
+			synctest.Wait()
+			require.True(t, p.returned(), "the Put that went on waiting must add its item once there is room")
+			mustGet(t, q, 2)
+		})
+	}
+}
