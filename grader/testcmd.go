@@ -19,7 +19,6 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/report"
 	gotest "github.com/go-concurrency-lab/course/grader/internal/run"
-	gradingRun "github.com/go-concurrency-lab/course/grader/internal/run"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
 )
 
@@ -63,7 +62,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 
 	plan := grade.Plan{Root: root, NoRace: !*race}
 	if *sandbox {
-		ok, why := gradingRun.SandboxAvailable(ctx)
+		ok, why := gotest.SandboxAvailable(ctx)
 		plan.Sandbox, plan.Hide = ok, sandboxHide(root, *hiddenDir)
 		if !ok {
 			fmt.Fprintf(e.stderr, "grader: notice: no sandbox: %s.\n", why)
@@ -127,7 +126,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	// Nothing the student's code started may outlive the grading and
 	// change a result once it is written (report, result.json,
 	// $GITHUB_OUTPUT, the progress file).
-	gradingRun.KillDescendants()
+	gotest.KillDescendants()
 	if len(notices) > 0 {
 		for i := range out.Results {
 			out.Results[i].Notices = append(notices, out.Results[i].Notices...)

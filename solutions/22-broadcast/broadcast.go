@@ -19,9 +19,9 @@ type Broker[T any] struct {
 }
 
 // New returns a Broker whose subscribers each get a channel that holds up
-// to buffer messages (buffer >= 1).
+// to buffer messages (buffer less than 1 counts as 1).
 func New[T any](buffer int) *Broker[T] {
-	return &Broker[T]{buffer: buffer, subs: make(map[chan T]struct{})}
+	return &Broker[T]{buffer: max(buffer, 1), subs: make(map[chan T]struct{})}
 }
 
 // Subscribe returns a new channel, with room for buffer messages, that

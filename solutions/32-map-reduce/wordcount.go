@@ -68,6 +68,12 @@ func Count(ctx context.Context, docs []string, read Reader, mappers, reducers in
 	for range mappers {
 		mapping.Go(func() {
 			for name := range names {
+				// The feeder's select may hand out one more name after a
+				// failure (ctx.Done() and a free mapper are both ready):
+				// start no read once ctx is done.
+				if ctx.Err() != nil {
+					return
+				}
 				text, err := read(ctx, name)
 				if err != nil {
 					fail(err)

@@ -95,14 +95,11 @@ func rally(n int) []string {
 // when Play returned, and after every goroutine had settled. When Play
 // has returned and the bubble is still (no time passed), no goroutine of
 // the student's may be left: both players must have stopped.
-func play(t *testing.T, n int, l *check.Lingering) (atReturn, settled snapshot) {
+func play(t *testing.T, n int) (atReturn, settled snapshot) {
 	t.Helper()
 	r := &recorder{n: n}
 	pingpong.Play(n, r.hit)
 	atReturn = r.snapshot()
-	if l != nil {
-		l.Look(fmt.Sprintf("Play(%d, hit) returned", n))
-	}
 	check.Settled(t, fmt.Sprintf("Play(%d, hit) returned", n))
 	time.Sleep(10 * time.Millisecond)
 	synctest.Wait()
@@ -116,7 +113,7 @@ func TestAlternates(t *testing.T) {
 	// A negative n is a game of no hits, as 0 is.
 	for _, n := range []int{-1, 0, 1, 2, 7, 10} {
 		check.InBubble(t, stuck, func(t *testing.T) {
-			_, s := play(t, n, nil)
+			_, s := play(t, n)
 			assert.Zero(t, s.overlaps,
 				"in Play(%d, hit), a player hit while the other player's hit was still running. Only the player holding the ball may hit:\n"+
 					"wait to receive the ball, hit, and only then pass it on. Unbuffered channels make a pass a handshake.", n)
@@ -133,7 +130,7 @@ func TestTwoPlayers(t *testing.T) {
 	check.Seal(t)
 	check.InBubble(t, stuck, func(t *testing.T) {
 		caller := goid()
-		_, s := play(t, 10, nil)
+		_, s := play(t, 10)
 		require.Len(t, s.seq, 10, "Play(10, hit) must call hit 10 times")
 		from := map[string]map[int]bool{"ping": {}, "pong": {}}
 		for i, p := range s.seq {
@@ -154,47 +151,35 @@ func TestTwoPlayers(t *testing.T) {
 }
 
 // TestPlayReturnsWhenGameOver: Play returns once the last hit has returned
-// and both players have stopped: at the very moment it returns, on one P
-// (check.OneProc), no goroutine of theirs is left, not even one that is
-// ready to run and would end the next instant (check.Lingering looks with
-// check.GoneNow in every game).
+// and both players have stopped (check.Settled in play: no player is left
+// once the bubble is still, before any time passes).
 func TestPlayReturnsWhenGameOver(t *testing.T) {
 	check.Seal(t)
-	check.OneProc(t)
-	var l check.Lingering
-	for i := 0; i < 10 && !t.Failed(); i++ {
-		for _, n := range []int{5, 6} {
-			check.InBubble(t, stuck, func(t *testing.T) {
-				s, _ := play(t, n, &l)
-				assert.Len(t, s.seq, n,
-					"when Play(%d, hit) returned, hit had been called %d times instead of %d. Play must wait until the game is over\n"+
-						"(a sync.WaitGroup over the two players).", n, len(s.seq), n)
-				assert.Zero(t, s.inFlight,
-					"Play returned while the last hit was still running. Play must wait until both players have stopped,\n"+
-						"not only one of them.")
-			})
-		}
+	for _, n := range []int{5, 6} {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			s, _ := play(t, n)
+			assert.Len(t, s.seq, n,
+				"when Play(%d, hit) returned, hit had been called %d times instead of %d. Play must wait until the game is over\n"+
+					"(a sync.WaitGroup over the two players).", n, len(s.seq), n)
+			assert.Zero(t, s.inFlight,
+				"Play returned while the last hit was still running. Play must wait until both players have stopped,\n"+
+					"not only one of them.")
+		})
 	}
-	l.Report(t)
 }
 
-// TestNoGoroutineLeft: at the moment Play returns, both players have
-// stopped: no goroutine of theirs is left, not even one that would end the
-// next instant (check.GoneNow on one P, through check.Lingering).
+// TestNoGoroutineLeft: when Play has returned, both players have stopped:
+// check.Settled finds none of their goroutines, without letting any time
+// pass (a player left waiting for a ball, or one that ends only after a
+// timer, is seen).
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	check.OneProc(t)
-	var l check.Lingering
-	for i := 0; i < 20 && !t.Failed(); i++ {
-		for n := range 7 {
-			check.InBubble(t, stuck, func(t *testing.T) {
-				hits := 0
-				pingpong.Play(n, func(string) { hits++ })
-				l.Look(fmt.Sprintf("Play(%d, hit) returned", n))
-				check.Settled(t, fmt.Sprintf("Play(%d, hit) returned", n))
-				assert.Equal(t, n, hits, "Play(%d, hit) must call hit %d times", n, n)
-			})
-		}
+	for n := range 7 {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			hits := 0
+			pingpong.Play(n, func(string) { hits++ })
+			check.Settled(t, fmt.Sprintf("Play(%d, hit) returned", n))
+			assert.Equal(t, n, hits, "Play(%d, hit) must call hit %d times", n, n)
+		})
 	}
-	l.Report(t)
 }

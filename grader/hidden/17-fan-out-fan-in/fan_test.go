@@ -3,98 +3,71 @@
 package fanoutfanin_test
 
 import (
-	"fmt"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"go.uber.org/goleak"
+	"github.com/stretchr/testify/require"
 
 	fanoutfanin "github.com/go-concurrency-lab/course/exercises/17-fan-out-fan-in"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// The worker tests run in synctest bubbles: time is fake, and it moves only
-// when every goroutine of the test is blocked. That makes the count of
-// calls in flight exact instead of a matter of luck.
-const (
-	foPatience = time.Minute // fake time: how long work waits for n calls in flight
-	foHold     = time.Second // fake time: how long each call of work takes
-	foResults  = time.Hour   // fake time: how long to wait for the next result
-)
+// The tests run in synctest bubbles (check.InBubble): time is fake, and a
+// wait for something that never comes ends at once. work is a check.Hold:
+// every call is held until the test lets one through, so the test knows
+// how many calls must be running at every step.
 
-// foWork is the instrumented work function. It counts the calls in flight
-// and records the peak. The first calls wait (at most foPatience) until
-// `want` of them are in flight together; every call then takes foHold of
-// fake time, so that each goroutine that is able to start a call has
-// started it before any call ends.
-type foWork struct {
+// advice is what a test that ends in a deadlock tells the student.
+const advice = "Does every worker end when in is closed (for item := range in), and is the fan-in's output closed\n" +
+	"by a goroutine of its own once every forwarder is done (wg.Wait, then close)?"
+
+// worker is the instrumented work function. It records each call and
+// holds it in a check.Hold. A second call for the same item, typically
+// the zero value of a closed channel in a worker that never stops, ends
+// that worker (runtime.Goexit: its deferred calls still run), so that the
+// test reports it instead of spinning.
+type worker struct {
+	hold  *check.Hold
+	items map[int]bool // the items the test sends
+
 	mu         sync.Mutex
-	want       int
-	items      map[int]bool // the items the test sends
 	calls      map[int]int
 	unexpected []int
-	inFlight   int
-	peak       int
-	arrived    chan struct{}
 }
 
-func foNewWork(want int, items []int) *foWork {
-	w := &foWork{want: want, items: map[int]bool{}, calls: map[int]int{}, arrived: make(chan struct{})}
+func newWorker(items []int) *worker {
+	w := &worker{hold: check.NewHold(), items: map[int]bool{}, calls: map[int]int{}}
 	for _, it := range items {
 		w.items[it] = true
 	}
 	return w
 }
 
-func (w *foWork) work(item int) int {
+func (w *worker) work(item int) int {
 	w.mu.Lock()
+	w.calls[item]++
+	again := w.calls[item] > 1
 	if !w.items[item] {
 		w.unexpected = append(w.unexpected, item)
-		w.mu.Unlock()
-		// Not an item the test sent: typically the zero value from a
-		// closed channel, in a worker that never stops. End that worker
-		// (its deferred calls still run) so the test can report it.
+	}
+	w.mu.Unlock()
+	if again || !w.items[item] {
 		runtime.Goexit()
 	}
-	w.calls[item]++
-	w.inFlight++
-	w.peak = max(w.peak, w.inFlight)
-	if w.inFlight == w.want {
-		select {
-		case <-w.arrived:
-		default:
-			close(w.arrived)
-		}
-	}
-	w.mu.Unlock()
-	select {
-	case <-w.arrived:
-	case <-time.After(foPatience):
-		// n calls never were in flight together. Stop waiting for that,
-		// in this call and all later ones.
-		w.mu.Lock()
-		select {
-		case <-w.arrived:
-		default:
-			close(w.arrived)
-		}
-		w.mu.Unlock()
-	}
-	time.Sleep(foHold)
-	w.mu.Lock()
-	w.inFlight--
-	w.mu.Unlock()
-	return item * 10
+	leave, _ := w.hold.Enter(nil)
+	defer leave()
+	return item*10 + 1
 }
 
-// foCheckOnce reports items worked on more than once, or never, and calls
-// of work with values that were never sent.
-func (w *foWork) foCheckOnce(t *testing.T) {
+// checkOnce reports items worked on more than once, or never, and calls of
+// work with values that were never sent.
+func (w *worker) checkOnce(t *testing.T) {
 	t.Helper()
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -109,259 +82,285 @@ func (w *foWork) foCheckOnce(t *testing.T) {
 	}
 	slices.Sort(twice)
 	slices.Sort(never)
-	assert.Empty(t, w.unexpected, "work was called with values that were never sent: %v.\n"+
-		"A receive from a closed channel returns the zero value at once. Let each worker range over in\n"+
-		"(for item := range in), so it stops when in is closed.", w.unexpected)
-	assert.Empty(t, twice, "these items were worked on more than once: %v. Each item must go to exactly one worker:\n"+
-		"let all workers receive from the same channel in.", twice)
-	assert.Empty(t, never, "these items were never worked on: %v", never)
+	assert.Empty(t, w.unexpected, "work was called with values that were never sent: %v", w.unexpected)
+	assert.Empty(t, twice, "these items were worked on more than once: %v. Each item must go to exactly one worker,\n"+
+		"and a worker must stop when in is closed: a receive from a closed channel gives the zero value at once,\n"+
+		"again and again. Let each worker range over in (for item := range in).", twice)
+	assert.Empty(t, never, "these items were never worked on: %v. The item 0 is an item like any other: a worker\n"+
+		"that stops at a zero value mistakes it for the end. Let each worker range over in (for item := range in).", never)
 }
 
-func (w *foWork) stats() (peak, inFlight int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.peak, w.inFlight
-}
-
-func foItems(n int) []int {
+// items returns 0, 1, ..., n-1: the zero value is an item too.
+func items(n int) []int {
 	s := make([]int, n)
 	for i := range s {
-		s[i] = i + 1
+		s[i] = i
 	}
 	return s
 }
 
-// foFeed sends items on a new channel from a goroutine, then closes it.
-// When stop is closed first, the goroutine gives up: the test must not
-// leave it blocked in its bubble.
-func foFeed(stop <-chan struct{}, items []int) <-chan int {
+func results(items []int) []int {
+	out := make([]int, len(items))
+	for i, it := range items {
+		out[i] = it*10 + 1
+	}
+	return out
+}
+
+// feed sends items on a new channel from a goroutine, then closes it.
+func feed(items []int) <-chan int {
 	in := make(chan int)
 	go func() {
 		defer close(in)
 		for _, it := range items {
-			select {
-			case in <- it:
-			case <-stop:
-				return
-			}
+			in <- it
 		}
 	}()
 	return in
 }
 
-// foCollect receives from c until it is closed; it gives up after
-// `patience` without a value.
-func foCollect(t *testing.T, c <-chan int, patience time.Duration, what string) []int {
-	t.Helper()
-	got := []int{}
-	for {
-		select {
-		case v, ok := <-c:
-			if !ok {
-				return got
-			}
-			got = append(got, v)
-		case <-time.After(patience):
-			t.Errorf("%s was never closed: after %d values, nothing more came.\n"+
-				"Close it once every value has been sent: for the fan-in, when every input channel is closed\n"+
-				"(a sync.WaitGroup counts the forwarding goroutines; wait on it in a goroutine of its own, then close).", what, len(got))
-			return got
-		}
-	}
-}
-
-func foTimes10(items []int) []int {
-	out := make([]int, len(items))
-	for i, it := range items {
-		out[i] = it * 10
-	}
-	return out
-}
-
-// foReachesN runs start (FanOut or Process) on 2n items with n workers, in
-// real time, outside any bubble, with a work function that waits (at most
-// 2s) until n calls are in flight, and reads every result channel. It
-// reports whether n calls were in flight together. This comes first in the
-// tests that use fake time: workers that take turns, say by holding a
-// sync.Mutex while they work, would stall a synctest bubble (a goroutine
-// waiting for a mutex keeps fake time from moving) instead of failing; and
-// a FanIn that never returns would end the bubble in a deadlock panic.
-func foReachesN(t *testing.T, n int, name string, start func(in <-chan int, n int, work func(int) int) []<-chan int) bool {
-	t.Helper()
+// collect receives from every channel of outs until it is closed, each in
+// a goroutine of its own. The returned function waits (a fake hour at
+// most) and returns what they received, sorted; closed
+// tells whether every channel was closed.
+func collect(outs []<-chan int) func() (got []int, closed bool) {
 	var mu sync.Mutex
-	inFlight, peak := 0, 0
-	arrived := make(chan struct{})
-	release := func() {
-		select {
-		case <-arrived:
-		default:
-			close(arrived)
-		}
-	}
-	work := func(item int) int {
-		if item < 1 || item > 2*n {
-			runtime.Goexit() // not an item that was sent: end that worker (the tests below report it)
-		}
-		mu.Lock()
-		inFlight++
-		peak = max(peak, inFlight)
-		if inFlight == n {
-			release()
-		}
-		mu.Unlock()
-		select {
-		case <-arrived:
-		case <-time.After(2 * time.Second):
-			mu.Lock()
-			release()
-			mu.Unlock()
-		}
-		mu.Lock()
-		inFlight--
-		mu.Unlock()
-		return item * 10
-	}
-	stop := make(chan struct{})
-	defer close(stop)
-	started := make(chan []<-chan int, 1)
-	go func() { started <- start(foFeed(stop, foItems(2*n)), n, work) }()
-	var outs []<-chan int
-	select {
-	case outs = <-started:
-	case <-time.After(10 * time.Second):
-		t.Errorf("%s(in, %d, work) did not return within 10s. It must return its channel(s) at once and leave the\n"+
-			"work to goroutines. If it waits for the workers (wg.Wait()) before returning, nobody can receive their\n"+
-			"results yet, so they wait to send, and it waits for them forever. Wait in a goroutine of its own.", name, n)
-		return false
-	}
+	var all []int
 	var wg sync.WaitGroup
 	for _, c := range outs {
 		wg.Go(func() {
-			for {
-				select {
-				case _, ok := <-c:
-					if !ok {
-						return
-					}
-				case <-time.After(5 * time.Second):
-					return
-				}
+			for v := range c {
+				mu.Lock()
+				all = append(all, v)
+				mu.Unlock()
 			}
 		})
 	}
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	if peak < n {
-		t.Errorf("%s(in, %d, work) on %d items, each call of work waiting up to 2s for the others: at most %d calls\n"+
-			"were in flight at the same time, never %d. Start n goroutines, each of which receives from in and\n"+
-			"calls work, and let them work at once: not one goroutine doing all the work, not workers that take\n"+
-			"turns (a lock held while working).", name, n, 2*n, peak, n)
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	return func() ([]int, bool) {
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			return nil, false
+		}
+		slices.Sort(all)
+		return all, true
+	}
+}
+
+// probeFailed is set once reachesN failed: the code under test is the same
+// in every test, so the later probes fail at once instead of waiting again.
+var probeFailed atomic.Bool
+
+// reachesN runs start (FanOut or Process) on 2n items with n workers, in
+// real time, outside any bubble, and reports whether n calls of work were
+// in flight together within 500ms (a right answer takes microseconds).
+// This comes first: workers that take turns, say by holding a sync.Mutex
+// while they work, would stall a synctest bubble (a goroutine waiting for
+// a mutex keeps fake time from moving) instead of failing.
+func reachesN(t *testing.T, n int, name string, start func(in <-chan int, n int, work func(int) int) []<-chan int) bool {
+	t.Helper()
+	if probeFailed.Load() {
+		t.Errorf("not run: n calls of work never ran at once (see the first test that failed); fix that first")
 		return false
+	}
+	its := items(2 * n)
+	w := newWorker(its)
+	started := make(chan []<-chan int, 1)
+	go func() { started <- start(feed(its), n, w.work) }()
+	var outs []<-chan int
+	select {
+	case outs = <-started:
+	case <-time.After(500 * time.Millisecond):
+		t.Errorf("%s(in, %d, work) did not return within 500ms. It must return its channel(s) at once and leave the\n"+
+			"work to goroutines. If it waits for the workers (wg.Wait()) before returning, nobody can receive their\n"+
+			"results yet, so they wait to send, and it waits for them forever. Wait in a goroutine of its own.", name, n)
+		probeFailed.Store(true)
+		w.hold.Open()
+		return false
+	}
+	// Receive the results without waiting for the channels to close (the
+	// tests below look at that): a receiver left on a channel that is never
+	// closed is the test's own, outside any bubble.
+	got := make(chan int, 2*n)
+	for _, c := range outs {
+		go func() {
+			for v := range c {
+				got <- v
+			}
+		}()
+	}
+	ok := w.hold.WaitInFlight(n, 500*time.Millisecond)
+	inFlight := w.hold.InFlight()
+	w.hold.Open()
+	for i := 0; ok && i < 2*n; i++ {
+		select {
+		case <-got:
+		case <-time.After(2 * time.Second):
+			t.Errorf("%s(in, %d, work) on %d items: not every result came within 2s of the calls being let through", name, n, 2*n)
+			probeFailed.Store(true)
+			return false
+		}
+	}
+	if !ok {
+		t.Errorf("%s(in, %d, work) on %d items, each call of work waiting for the others: at most %d calls were in\n"+
+			"flight at the same time, never %d. Start n goroutines, each of which receives from in and calls work,\n"+
+			"and let them work at once: not one goroutine doing all the work, not workers that take turns (a lock\n"+
+			"held while working).", name, n, 2*n, inFlight, n)
+		probeFailed.Store(true)
+	}
+	return ok
+}
+
+func fanOut(in <-chan int, n int, work func(int) int) []<-chan int {
+	return fanoutfanin.FanOut(in, n, work)
+}
+
+func process(in <-chan int, n int, work func(int) int) []<-chan int {
+	return []<-chan int{fanoutfanin.Process(in, n, work)}
+}
+
+// keepsNBusy lets the calls of work end one at a time and checks, after
+// each, that min(n, calls left) are in flight.
+func keepsNBusy(t *testing.T, w *worker, name string, n, total int) bool {
+	t.Helper()
+	for ended := 0; ended < total; ended++ {
+		synctest.Wait() // every worker that can start a call has started it
+		want := min(n, total-ended)
+		if got := w.hold.InFlight(); got != want {
+			what := "fewer"
+			if got > want {
+				what = "more"
+			}
+			t.Errorf("%s(in, %d, work) on %d items: %d calls of work had ended, one at a time, and then %d were running,\n"+
+				"%s than %d. There must be exactly n workers (not a goroutine per item), each taking the next item\n"+
+				"as soon as it is done with one, all at the same time (not sending every result through one goroutine).",
+				name, n, total, ended, got, what, want)
+			w.hold.Open()
+			return false
+		}
+		w.hold.Release(1)
 	}
 	return true
 }
 
-// TestFanInMergesAndCloses: FanIn delivers every value of every input and
-// closes its channel once, and only once, all inputs are closed.
+// TestFanInMergesAndCloses: FanIn returns at once, delivers every value of
+// every input and closes its channel once, and only once, all inputs are
+// closed. On one P (check.OneProc), the goroutine FanIn started last runs
+// first once FanIn has returned: a closer that waits on a WaitGroup the
+// forwarders only add themselves to (wg.Add inside the forwarder) then
+// closes at once, every run.
 func TestFanInMergesAndCloses(t *testing.T) {
 	check.Seal(t)
-	const patience = 2 * time.Second // real time, never reached by a correct FanIn
-	ins := []chan int{make(chan int), make(chan int), make(chan int)}
-	returned := make(chan (<-chan int), 1)
-	go func() { returned <- fanoutfanin.FanIn(ins[0], ins[1], ins[2]) }()
-	var out <-chan int
-	select {
-	case out = <-returned:
-	case <-time.After(patience):
-		t.Fatalf("FanIn did not return within %v. It must return its channel at once and do the forwarding in\n"+
-			"goroutines: if FanIn itself waits (wg.Wait()) before returning, nobody can receive yet, so the\n"+
-			"forwarders wait to send, and FanIn waits for them forever. Wait and close in a goroutine of its own.", patience)
-	}
-	send := func(c chan int, v int) bool {
+	check.OneProc(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		ins := []chan int{make(chan int), make(chan int), make(chan int)}
+		returned := make(chan (<-chan int), 1)
+		go func() { returned <- fanoutfanin.FanIn(ins[0], ins[1], ins[2]) }()
+		var out <-chan int
 		select {
-		case c <- v:
-			return true
-		case <-time.After(patience):
-			t.Errorf("FanIn did not receive the value %d sent on one of its inputs within %v", v, patience)
-			return false
+		case out = <-returned:
+		case <-time.After(time.Minute):
+			t.Fatal("FanIn did not return. It must return its channel at once and do the forwarding in goroutines:\n" +
+				"if FanIn itself waits (wg.Wait()) before returning, nobody can receive yet, so the forwarders wait to\n" +
+				"send, and FanIn waits for them forever. Wait and close in a goroutine of its own.")
 		}
-	}
-	recv := func() (int, bool, bool) {
-		select {
-		case v, ok := <-out:
-			return v, ok, false
-		case <-time.After(patience):
-			return 0, false, true
+		send := func(c chan int, v int) bool {
+			select {
+			case c <- v:
+				return true
+			case <-time.After(time.Minute):
+				t.Errorf("FanIn never received the value %d sent on one of its inputs: forward every input, each in a\n"+
+					"goroutine of its own", v)
+				return false
+			}
 		}
-	}
-	for i, c := range ins {
-		if !send(c, i+1) {
+		recv := func() (int, bool, bool) {
+			select {
+			case v, ok := <-out:
+				return v, ok, false
+			case <-time.After(time.Minute):
+				return 0, false, true
+			}
+		}
+		for i, c := range ins {
+			if !send(c, i) { // 0 first: a zero value is a value
+				return
+			}
+			if v, ok, never := recv(); v != i || !ok || never {
+				t.Errorf("sent %d on input %d; FanIn's channel gave %d (open: %v, nothing came: %v)", i, i+1, v, ok, never)
+				return
+			}
+		}
+		close(ins[0])
+		close(ins[1])
+		if !send(ins[2], 7) {
 			return
 		}
-		if v, ok, timedOut := recv(); v != i+1 || !ok || timedOut {
-			t.Errorf("sent %d on input %d; FanIn's channel gave %d (open: %v, timed out: %v)", i+1, i+1, v, ok, timedOut)
+		if v, ok, never := recv(); v != 7 || !ok || never {
+			t.Errorf("inputs 1 and 2 were closed, input 3 still open; sent 7 on it, and FanIn's channel gave %d (open: %v,\n"+
+				"nothing came: %v). The output must stay open, and deliver, until every input is closed.", v, ok, never)
 			return
 		}
-	}
-	close(ins[0])
-	close(ins[1])
-	if !send(ins[2], 7) {
-		return
-	}
-	if v, ok, timedOut := recv(); v != 7 || !ok || timedOut {
-		t.Errorf("inputs 1 and 2 were closed, input 3 still open; sent 7 on it, and FanIn's channel gave %d (open: %v,\n"+
-			"timed out: %v). The output must stay open, and deliver, until every input is closed.", v, ok, timedOut)
-		return
-	}
-	close(ins[2])
-	if v, ok, timedOut := recv(); ok || timedOut {
-		t.Errorf("every input is closed, so FanIn's channel must be closed; it gave %d (open: %v, timed out: %v)", v, ok, timedOut)
-	}
+		close(ins[2])
+		if v, ok, never := recv(); ok || never {
+			t.Errorf("every input is closed, so FanIn's channel must be closed; it gave %d (open: %v, nothing came: %v).\n"+
+				"Close it once every forwarder is done: a sync.WaitGroup counts them; wait on it in a goroutine of its\n"+
+				"own, then close.", v, ok, never)
+			return
+		}
+		check.Settled(t, "FanIn's channel was closed")
+	})
 }
 
-// TestFanOutRunsNWorkers: FanOut returns n channels, and its n workers
-// work at the same time: exactly n calls of work in flight at the peak, not
-// fewer (workers that wait for each other) and not more (a goroutine per
-// item). Every item is worked on exactly once.
+// TestFanOutRunsNWorkers: FanOut returns n channels (n less than 1 counts
+// as 1), and its n workers work at the same time: exactly n calls of work
+// in flight while n items are left, each time one ends. Every item, 0
+// included, is worked on exactly once, and every channel is closed.
 func TestFanOutRunsNWorkers(t *testing.T) {
 	check.Seal(t)
 	for _, n := range []int{1, 3, 5} {
-		if !foReachesN(t, n, "FanOut", fanoutfanin.FanOut) {
+		if !reachesN(t, n, "FanOut", fanOut) {
 			return
 		}
-		synctest.Test(t, func(t *testing.T) {
-			items := foItems(4 * n)
-			w := foNewWork(n, items)
-			stop := make(chan struct{})
-			defer close(stop)
-			outs := fanoutfanin.FanOut(foFeed(stop, items), n, w.work)
-			assert.Len(t, outs, n, "FanOut(in, %d, work) must return one result channel per worker: %d", n, n)
-			var mu sync.Mutex
-			var got []int
-			var wg sync.WaitGroup
-			for i, c := range outs {
-				wg.Go(func() {
-					vals := foCollect(t, c, foResults, fmt.Sprintf("worker %d's result channel", i))
-					mu.Lock()
-					got = append(got, vals...)
-					mu.Unlock()
-				})
+		check.InBubble(t, advice, func(t *testing.T) {
+			its := items(4 * n)
+			w := newWorker(its)
+			outs := fanoutfanin.FanOut(feed(its), n, w.work)
+			require.Len(t, outs, n, "FanOut(in, %d, work) must return one result channel per worker: %d", n, n)
+			wait := collect(outs)
+			if !keepsNBusy(t, w, "FanOut", n, len(its)) {
+				return
 			}
-			wg.Wait()
-			peak, _ := w.stats()
-			switch {
-			case peak < n:
-				t.Errorf("with n=%d workers, at most %d calls of work were in flight at the same time, never %d.\n"+
-					"The work must really be spread: start n goroutines, each of which receives from in and calls\n"+
-					"work, and do not make one wait for another (e.g. by sending all results through one goroutine).", n, peak, n)
-			case peak > n:
-				t.Errorf("with n=%d workers, %d calls of work were in flight at the same time. FanOut must start exactly\n"+
-					"n workers, each working on one item at a time, not a goroutine per item.", n, peak)
-			}
-			w.foCheckOnce(t)
-			slices.Sort(got)
-			assert.Equal(t, foTimes10(items), got, "the result channels together must deliver work(item) for every item, once")
+			got, closed := wait()
+			require.True(t, closed, "in was closed and every item worked on, but not every worker's channel was closed:\n"+
+				"a worker closes its channel (defer close(out)) once in is closed and it has sent its last result")
+			w.checkOnce(t)
+			assert.Equal(t, results(its), got, "the result channels together must deliver work(item) for every item, once")
+			check.Settled(t, "every worker's channel was closed")
+		})
+	}
+}
+
+// TestFewerThanOneWorker: n less than 1 counts as 1.
+func TestFewerThanOneWorker(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{0, -2} {
+		check.InBubble(t, advice, func(t *testing.T) {
+			its := items(3)
+			w := newWorker(its)
+			w.hold.Open()
+			var outs []<-chan int
+			require.NotPanics(t, func() { outs = fanoutfanin.FanOut(feed(its), n, w.work) },
+				"FanOut(in, %d, work) panicked: n less than 1 counts as 1 (max(n, 1))", n)
+			require.Len(t, outs, 1, "FanOut(in, %d, work): n less than 1 counts as 1 (max(n, 1)): one worker, one channel", n)
+			got, closed := collect(outs)()
+			require.True(t, closed, "the worker's channel was never closed")
+			assert.Equal(t, results(its), got, "FanOut(in, %d, work): the one worker must work on every item", n)
 		})
 	}
 }
@@ -371,27 +370,59 @@ func TestFanOutRunsNWorkers(t *testing.T) {
 // the last worker is done.
 func TestProcessEachItemOnce(t *testing.T) {
 	check.Seal(t)
-	process := func(in <-chan int, n int, work func(int) int) []<-chan int {
-		return []<-chan int{fanoutfanin.Process(in, n, work)}
-	}
-	if !foReachesN(t, 4, "Process", process) {
+	const n = 4
+	if !reachesN(t, n, "Process", process) {
 		return
 	}
-	synctest.Test(t, func(t *testing.T) {
-		const n = 4
-		items := foItems(20)
-		w := foNewWork(n, items)
-		stop := make(chan struct{})
-		defer close(stop)
-		out := fanoutfanin.Process(foFeed(stop, items), n, w.work)
-		got := foCollect(t, out, foResults, "the channel Process returned")
-		peak, inFlight := w.stats()
-		assert.Zero(t, inFlight, "the channel Process returned was closed while %d calls of work were still running.\n"+
-			"Close it only after every worker has sent its last result and ended.", inFlight)
-		assert.Equal(t, n, peak, "Process(in, %d, work) must have exactly %d calls of work in flight at the peak, not fewer, not more", n, n)
-		w.foCheckOnce(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		its := items(20)
+		w := newWorker(its)
+		wait := collect(process(feed(its), n, w.work))
+		if !keepsNBusy(t, w, "Process", n, len(its)) {
+			return
+		}
+		got, closed := wait()
+		require.True(t, closed, "every item was worked on, but the channel Process returned was never closed")
+		assert.Zero(t, w.hold.InFlight(), "the channel Process returned was closed while calls of work were still running")
+		w.checkOnce(t)
+		assert.Equal(t, results(its), got, "Process must deliver work(item) for every item, once")
+		check.Settled(t, "the channel Process returned was closed")
+	})
+}
+
+// TestClosesOnlyAfterTheLastWorker: the channel Process returned is not
+// closed while a call of work is still running.
+func TestClosesOnlyAfterTheLastWorker(t *testing.T) {
+	check.Seal(t)
+	if !reachesN(t, 2, "Process", process) {
+		return
+	}
+	check.InBubble(t, advice, func(t *testing.T) {
+		its := items(4)
+		w := newWorker(its)
+		out := fanoutfanin.Process(feed(its), 2, w.work)
+		var got []int
+		for range 3 {
+			synctest.Wait()
+			w.hold.Release(1)
+			got = append(got, <-out)
+		}
+		synctest.Wait() // one call of work is still running, held
+		select {
+		case v, ok := <-out:
+			if !ok {
+				t.Fatalf("the channel Process returned was closed while a call of work was still running: close it\n" +
+					"only after every worker has ended (a sync.WaitGroup over the forwarders, then close)")
+			}
+			t.Fatalf("Process's channel gave %d, but only 3 calls of work had ended", v)
+		default:
+		}
+		w.hold.Release(1)
+		got = append(got, <-out)
+		_, ok := <-out
+		assert.False(t, ok, "every item was worked on, so the channel Process returned must be closed")
 		slices.Sort(got)
-		assert.Equal(t, foTimes10(items), got, "Process must deliver work(item) for every item, once")
+		assert.Equal(t, results(its), got, "Process must deliver work(item) for every item, once")
 	})
 }
 
@@ -399,30 +430,20 @@ func TestProcessEachItemOnce(t *testing.T) {
 // forwarding goroutine is left.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	before := goleak.IgnoreCurrent()
-	in := make(chan int)
-	go func() {
-		defer close(in)
-		for i := 1; i <= 10; i++ {
-			in <- i
-		}
-	}()
-	returned := make(chan (<-chan int), 1)
-	go func() { returned <- fanoutfanin.Process(in, 3, func(i int) int { return i }) }()
-	var out <-chan int
-	select {
-	case out = <-returned:
-	case <-time.After(2 * time.Second):
-		t.Fatal("Process did not return within 2s: it must return its channel at once")
-	}
-	timeout := time.After(2 * time.Second)
-	for done := false; !done; {
+	check.InBubble(t, advice, func(t *testing.T) {
+		its := items(10)
+		w := newWorker(its)
+		w.hold.Open()
+		returned := make(chan (<-chan int), 1)
+		go func() { returned <- fanoutfanin.Process(feed(its), 3, w.work) }()
+		var out <-chan int
 		select {
-		case _, ok := <-out:
-			done = !ok
-		case <-timeout:
-			t.Fatal("the channel Process returned was not closed within 2s of the last item")
+		case out = <-returned:
+		case <-time.After(time.Minute):
+			t.Fatal("Process did not return: it must return its channel at once, and leave the waiting to goroutines")
 		}
-	}
-	check.NoLeaks(t, before)
+		_, closed := collect([]<-chan int{out})()
+		require.True(t, closed, "every item was worked on, but the channel Process returned was never closed")
+		check.Settled(t, "the channel Process returned was closed")
+	})
 }

@@ -5,125 +5,92 @@ package workerpool_test
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	workerpool "github.com/go-concurrency-lab/course/exercises/18-worker-pool"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// The pool tests run in synctest bubbles: time is fake, and it moves only
-// when every goroutine of the test is blocked. That makes the count of jobs
-// in flight exact instead of a matter of luck.
-const (
-	wpPatience = time.Minute // fake time: how long fn waits for n calls in flight
-	wpHold     = time.Second // fake time: how long each job takes
-)
+// The pool tests run in synctest bubbles (check.InBubble). fn is a
+// check.Hold: every job is held until the test lets one through, so the
+// test knows exactly how many jobs are running at every step.
 
-// wpJobs is an instrumented fn. It counts the calls in flight and records
-// the peak. The first calls wait (at most wpPatience) until `want` of them
-// are in flight together; every call then takes wpHold of fake time, so
-// that each worker able to start a job has started it before any job ends.
-type wpJobs struct {
-	mu       sync.Mutex
-	want     int
-	valid    map[int]bool
-	calls    map[int]int
-	strange  []int
-	inFlight int
-	peak     int
-	arrived  chan struct{}
-	// cancelAt: the job whose call cancels the context, halfway through.
-	cancelAt  int
-	cancel    context.CancelFunc
-	cancelled bool
-	late      []int // jobs started after the cancel
-	fail      func(job int) error
+// advice is what a test that ends in a deadlock tells the student.
+const advice = "Does every worker end once the jobs run out (close the jobs channel), and does Run wait for its\n" +
+	"workers (sync.WaitGroup) before it collects the results?"
+
+// jobsFn is the instrumented fn: it records each call, and holds it in a
+// check.Hold until the test lets it through or ctx ends.
+type jobsFn struct {
+	hold *check.Hold
+
+	mu    sync.Mutex
+	calls map[int]int
 }
 
-func wpNew(want int, jobs []int) *wpJobs {
-	w := &wpJobs{want: want, valid: map[int]bool{}, calls: map[int]int{}, arrived: make(chan struct{})}
-	for _, j := range jobs {
-		w.valid[j] = true
-	}
-	return w
-}
+func newJobsFn() *jobsFn { return &jobsFn{hold: check.NewHold(), calls: map[int]int{}} }
 
-func (w *wpJobs) release() {
-	select {
-	case <-w.arrived:
-	default:
-		close(w.arrived)
-	}
-}
-
-func (w *wpJobs) fn(ctx context.Context, job int) (int, error) {
-	w.mu.Lock()
-	if !w.valid[job] {
-		w.strange = append(w.strange, job)
-		w.mu.Unlock()
-		runtime.Goexit() // a worker that went astray: end it, and report
-	}
-	w.calls[job]++
-	if w.cancelled {
-		w.late = append(w.late, job)
-	}
-	w.inFlight++
-	w.peak = max(w.peak, w.inFlight)
-	if w.inFlight == w.want {
-		w.release()
-	}
-	w.mu.Unlock()
-	select {
-	case <-w.arrived:
-	case <-time.After(wpPatience):
-		w.mu.Lock()
-		w.release() // n jobs never ran together: stop waiting for that
-		w.mu.Unlock()
-	}
-	if job == w.cancelAt {
-		time.Sleep(wpHold / 2)
-		w.mu.Lock()
-		w.cancelled = true
-		w.mu.Unlock()
-		w.cancel()
-		time.Sleep(wpHold / 2)
-	} else {
-		time.Sleep(wpHold)
-	}
-	w.mu.Lock()
-	w.inFlight--
-	w.mu.Unlock()
-	if w.fail != nil {
-		if err := w.fail(job); err != nil {
-			return 0, err
-		}
+func (j *jobsFn) fn(ctx context.Context, job int) (int, error) {
+	j.mu.Lock()
+	j.calls[job]++
+	j.mu.Unlock()
+	leave, err := j.hold.Enter(ctx)
+	defer leave()
+	if err != nil {
+		return 0, err
 	}
 	return job * 10, nil
 }
 
-func (w *wpJobs) stats() (peak int, calls map[int]int, strange, late []int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.peak, wpCopy(w.calls), slices.Clone(w.strange), slices.Clone(w.late)
-}
-
-func wpCopy(m map[int]int) map[int]int {
-	c := make(map[int]int, len(m))
-	for k, v := range m {
+func (j *jobsFn) callsOf() map[int]int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	c := make(map[int]int, len(j.calls))
+	for k, v := range j.calls {
 		c[k] = v
 	}
 	return c
 }
 
-func wpRange(n int) []int {
+type outcome struct {
+	results []workerpool.Result
+	err     error
+}
+
+// start calls Run in a goroutine.
+func start(ctx context.Context, n int, jobs []int, fn func(context.Context, int) (int, error)) <-chan outcome {
+	done := make(chan outcome, 1)
+	go func() {
+		r, err := workerpool.Run(ctx, n, jobs, fn)
+		done <- outcome{r, err}
+	}()
+	return done
+}
+
+// finish waits for Run (a fake hour at most) and checks that none of its
+// goroutines is left when it has returned.
+func finish(t *testing.T, done <-chan outcome) outcome {
+	t.Helper()
+	select {
+	case o := <-done:
+		check.Settled(t, "Run returned")
+		return o
+	case <-time.After(time.Hour):
+		t.Fatal("Run did not return, although every job had been let through")
+		return outcome{}
+	}
+}
+
+func jobRange(n int) []int {
 	s := make([]int, n)
 	for i := range s {
 		s[i] = i + 1
@@ -131,9 +98,9 @@ func wpRange(n int) []int {
 	return s
 }
 
-// wpByJob returns the results sorted by job, and the jobs that have more
+// byJob returns the results sorted by job, and the jobs that have more
 // than one result.
-func wpByJob(results []workerpool.Result) ([]workerpool.Result, []int) {
+func byJob(results []workerpool.Result) ([]workerpool.Result, []int) {
 	sorted := slices.Clone(results)
 	slices.SortFunc(sorted, func(a, b workerpool.Result) int { return a.Job - b.Job })
 	var dup []int
@@ -145,119 +112,121 @@ func wpByJob(results []workerpool.Result) ([]workerpool.Result, []int) {
 	return sorted, dup
 }
 
-// wpReachesN runs 2n jobs on Run(ctx, n, ...), in real time, outside any
-// bubble, with an fn that waits (at most 2s) until n jobs are in flight.
-// It reports whether n were. This comes first in the tests that use fake
-// time: a pool whose workers take turns, say by holding a sync.Mutex while
-// a job runs, would stall a synctest bubble (a goroutine waiting for a
-// mutex keeps fake time from moving) instead of failing.
-func wpReachesN(t *testing.T, n int) bool {
+// reachesN runs 2n jobs on Run(ctx, n, ...) in real time, outside any
+// bubble, and reports whether n of them were running at once within
+// 500ms (a right answer takes microseconds). This comes first in the tests
+// that use fake time: a pool whose workers take turns, say by holding a
+// sync.Mutex while a job runs, would stall a synctest bubble (a goroutine
+// waiting for a mutex keeps fake time from moving) instead of failing.
+func reachesN(t *testing.T, n int) bool {
 	t.Helper()
-	var mu sync.Mutex
-	inFlight, peak := 0, 0
-	arrived := make(chan struct{})
-	release := func() {
-		select {
-		case <-arrived:
-		default:
-			close(arrived)
-		}
+	if probeFailed.Load() {
+		t.Errorf("not run: Run never had n jobs running at once (see the first test that failed); fix that first")
+		return false
 	}
-	fn := func(_ context.Context, job int) (int, error) {
-		mu.Lock()
-		inFlight++
-		peak = max(peak, inFlight)
-		if inFlight == n {
-			release()
-		}
-		mu.Unlock()
-		select {
-		case <-arrived:
-		case <-time.After(2 * time.Second):
-			mu.Lock()
-			release()
-			mu.Unlock()
-		}
-		mu.Lock()
-		inFlight--
-		mu.Unlock()
-		return job * 10, nil
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		workerpool.Run(context.Background(), n, wpRange(2*n), fn)
-	}()
+	j := newJobsFn()
+	done := start(context.Background(), n, jobRange(2*n), j.fn)
+	ok := j.hold.WaitInFlight(n, 500*time.Millisecond)
+	peak := j.hold.InFlight()
+	j.hold.Open()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Errorf("Run(ctx, %d, %d jobs, fn) did not return within 10s", n, 2*n)
+	case <-time.After(2 * time.Second):
+		t.Errorf("Run(ctx, %d, %d jobs, fn) did not return within 2s of the jobs being let through", n, 2*n)
 		return false
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if peak < n {
-		t.Errorf("Run(ctx, %d, %d jobs, fn), each job waiting up to 2s for the others: at most %d jobs ran at the\n"+
-			"same time, never %d. Start n worker goroutines, each taking jobs from one shared channel, and let them\n"+
-			"all work at once: a pool of n-1, workers that take turns, or a lock held while a job runs do not use\n"+
-			"the n workers you were given.", n, 2*n, peak, n)
-		return false
+	if !ok {
+		t.Errorf("Run(ctx, %d, %d jobs, fn), each job waiting for the others: only %d jobs ran at the same time,\n"+
+			"never %d. Start n worker goroutines, each taking jobs from one shared channel, and let them all work\n"+
+			"at once: a pool of n-1, workers that take turns, or a lock held while a job runs do not use the n\n"+
+			"workers you were given.", n, 2*n, peak, n)
+		probeFailed.Store(true)
 	}
-	return true
+	return ok
 }
+
+// probeFailed is set once reachesN failed: the code under test is the same
+// in every test, so the later probes fail at once instead of waiting again.
+var probeFailed atomic.Bool
 
 // TestRunsEveryJobOnce: every job runs once and has one Result with its
 // value; with no failure, the error is nil.
 func TestRunsEveryJobOnce(t *testing.T) {
 	check.Seal(t)
-	if !wpReachesN(t, 3) {
+	if !reachesN(t, 3) {
 		return
 	}
-	synctest.Test(t, func(t *testing.T) {
-		jobs := wpRange(12)
-		w := wpNew(3, jobs)
-		results, err := workerpool.Run(context.Background(), 3, jobs, w.fn)
-		_, calls, strange, _ := w.stats()
-		assert.NoError(t, err, "no job failed, so Run must return a nil error")
-		assert.Empty(t, strange, "fn was called with jobs that were never given to Run: %v", strange)
-		for _, j := range jobs {
-			assert.Equal(t, 1, calls[j], "job %d must run exactly once; fn was called %d times for it", j, calls[j])
+	check.InBubble(t, advice, func(t *testing.T) {
+		jobs := jobRange(12)
+		j := newJobsFn()
+		j.hold.Open()
+		o := finish(t, start(context.Background(), 3, jobs, j.fn))
+		calls := j.callsOf()
+		assert.NoError(t, o.err, "no job failed, so Run must return a nil error")
+		for _, job := range jobs {
+			assert.Equal(t, 1, calls[job], "job %d must run exactly once; fn was called %d times for it", job, calls[job])
 		}
-		sorted, dup := wpByJob(results)
+		assert.Len(t, calls, len(jobs), "fn was called with jobs that were never given to Run")
+		sorted, dup := byJob(o.results)
 		assert.Empty(t, dup, "these jobs have more than one Result: %v", dup)
 		var want []workerpool.Result
-		for _, j := range jobs {
-			want = append(want, workerpool.Result{Job: j, Value: j * 10})
+		for _, job := range jobs {
+			want = append(want, workerpool.Result{Job: job, Value: job * 10})
 		}
 		assert.Equal(t, want, sorted, "Run must return one Result per job, with the job and the value fn returned for it")
 	})
 }
 
-// TestExactlyNBusy: with enough jobs, exactly n run at the same time: not
-// fewer (a pool too small, or workers that wait for each other), not more
-// (a goroutine per job). With fewer jobs than n, all of them at once.
-func TestExactlyNBusy(t *testing.T) {
+// TestKeepsNBusy: while n jobs or more are left, exactly n run at once,
+// even when they end at different times: each time one job ends, the
+// next one starts. With fewer left, all of them run.
+func TestKeepsNBusy(t *testing.T) {
 	check.Seal(t)
-	for _, tc := range []struct{ n, jobs, want int }{{2, 6, 2}, {3, 9, 3}, {4, 12, 4}, {5, 3, 3}} {
-		if !wpReachesN(t, tc.n) {
+	for _, tc := range []struct{ n, jobs int }{{2, 6}, {3, 9}, {4, 10}, {5, 3}} {
+		if !reachesN(t, tc.n) {
 			return
 		}
-		synctest.Test(t, func(t *testing.T) {
-			jobs := wpRange(tc.jobs)
-			w := wpNew(tc.want, jobs)
-			results, _ := workerpool.Run(context.Background(), tc.n, jobs, w.fn)
-			peak, _, _, _ := w.stats()
-			assert.Len(t, results, tc.jobs, "Run(ctx, %d, %d jobs, fn) must return one Result per job", tc.n, tc.jobs)
-			switch {
-			case peak < tc.want:
-				t.Errorf("Run(ctx, %d, %d jobs, fn): at most %d jobs ran at the same time, never %d.\n"+
-					"Start n worker goroutines, each taking jobs from one shared channel, and let them all work at\n"+
-					"once: a pool of n-1, or workers that take turns, do not use the n workers you were given.", tc.n, tc.jobs, peak, tc.want)
-			case peak > tc.want:
-				t.Errorf("Run(ctx, %d, %d jobs, fn): %d jobs ran at the same time, more than the %d allowed.\n"+
-					"A pool has a fixed number of workers: start n goroutines, each running one job at a time,\n"+
-					"not a goroutine per job.", tc.n, tc.jobs, peak, tc.want)
+		check.InBubble(t, advice, func(t *testing.T) {
+			j := newJobsFn()
+			done := start(context.Background(), tc.n, jobRange(tc.jobs), j.fn)
+			for ended := 0; ended < tc.jobs; ended++ {
+				synctest.Wait() // every worker that can start a job has started it
+				want := min(tc.n, tc.jobs-ended)
+				if got := j.hold.InFlight(); got != want {
+					what := "fewer"
+					if got > want {
+						what = "more"
+					}
+					t.Fatalf("Run(ctx, %d, %d jobs, fn): %d jobs had ended (one at a time, the others still running), and\n"+
+						"then %d jobs were running, %s than %d. A pool keeps its n workers busy: each worker takes the next\n"+
+						"job as soon as it is done with one, without waiting for the others (not in batches of n), and there\n"+
+						"are exactly n workers (not a goroutine per job, not a pool one short).", tc.n, tc.jobs, ended, got, what, want)
+				}
+				j.hold.Release(1) // one job ends, the others go on
 			}
+			o := finish(t, done)
+			assert.Len(t, o.results, tc.jobs, "Run(ctx, %d, %d jobs, fn) must return one Result per job", tc.n, tc.jobs)
+		})
+	}
+}
+
+// TestFewerThanOneWorker: n less than 1 counts as 1: the jobs run one at a
+// time.
+func TestFewerThanOneWorker(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{0, -1} {
+		check.InBubble(t, advice, func(t *testing.T) {
+			j := newJobsFn()
+			done := start(context.Background(), n, jobRange(3), j.fn)
+			synctest.Wait()
+			running := j.hold.InFlight()
+			j.hold.Open()
+			o := finish(t, done)
+			assert.Equal(t, 1, running, "Run(ctx, %d, 3 jobs, fn): n less than 1 counts as 1, so one job runs at a time;\n"+
+				"%d ran at once", n, running)
+			sorted, _ := byJob(o.results)
+			assert.Equal(t, []workerpool.Result{{Job: 1, Value: 10}, {Job: 2, Value: 20}, {Job: 3, Value: 30}}, sorted,
+				"Run(ctx, %d, 3 jobs, fn): n less than 1 counts as 1 (max(n, 1)), and that one worker runs every job", n)
 		})
 	}
 }
@@ -267,7 +236,7 @@ func TestExactlyNBusy(t *testing.T) {
 func TestCollectsErrors(t *testing.T) {
 	check.Seal(t)
 	before := goleak.IgnoreCurrent()
-	jobs := wpRange(9)
+	jobs := jobRange(9)
 	errOf := map[int]error{}
 	for _, j := range []int{3, 6, 9} {
 		errOf[j] = fmt.Errorf("job %d broke", j)
@@ -278,22 +247,13 @@ func TestCollectsErrors(t *testing.T) {
 		}
 		return job * 10, nil
 	}
-	type outcome struct {
-		results []workerpool.Result
-		err     error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		r, err := workerpool.Run(context.Background(), 2, jobs, fn)
-		done <- outcome{r, err}
-	}()
 	var got outcome
 	select {
-	case got = <-done:
+	case got = <-start(context.Background(), 2, jobs, fn):
 	case <-time.After(2 * time.Second):
 		t.Fatal("Run(ctx, 2, 9 jobs, fn), with jobs that return at once, did not return within 2s")
 	}
-	sorted, dup := wpByJob(got.results)
+	sorted, dup := byJob(got.results)
 	assert.Empty(t, dup, "these jobs have more than one Result: %v", dup)
 	if assert.Len(t, sorted, len(jobs), "Run must return one Result per job, failed ones too, not stop at the first error") {
 		for i, r := range sorted {
@@ -317,34 +277,55 @@ func TestCollectsErrors(t *testing.T) {
 // job; the jobs not started get ctx's error.
 func TestNoNewJobAfterCancel(t *testing.T) {
 	check.Seal(t)
-	if !wpReachesN(t, 3) {
+	if !reachesN(t, 3) {
 		return
 	}
-	synctest.Test(t, func(t *testing.T) {
-		jobs := wpRange(12)
+	check.InBubble(t, advice, func(t *testing.T) {
+		jobs := jobRange(12)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		w := wpNew(3, jobs)
-		// Job 5 cancels ctx halfway through: jobs 4, 5 and 6 are running
-		// then, and no other job may start.
-		w.cancelAt, w.cancel = 5, cancel
-		results, err := workerpool.Run(ctx, 3, jobs, w.fn)
-		_, calls, _, late := w.stats()
-		assert.Empty(t, late, "ctx was cancelled while jobs 4, 5 and 6 ran, yet jobs %v started afterwards.\n"+
+		j := newJobsFn()
+		done := start(ctx, 3, jobs, j.fn)
+		require.True(t, j.hold.WaitInFlight(3, time.Minute), "with 12 jobs and 3 workers, 3 jobs must run at once")
+		cancel() // the 3 running jobs see it and return ctx.Err()
+		o := finish(t, done)
+		calls := j.callsOf()
+		assert.Len(t, calls, 3, "ctx was cancelled while 3 jobs ran, yet %d jobs were started in all.\n"+
 			"Before a worker starts a job, it must check ctx (if ctx.Err() != nil ...) and, if it is done, not run\n"+
-			"the job but give it ctx.Err() as its error.", late)
-		sorted, dup := wpByJob(results)
+			"the job but give it ctx.Err() as its error.", len(calls))
+		sorted, dup := byJob(o.results)
 		assert.Empty(t, dup, "these jobs have more than one Result: %v", dup)
 		if assert.Len(t, sorted, len(jobs), "Run must return one Result per job, those that never ran too") {
 			for _, r := range sorted {
-				if calls[r.Job] == 0 {
-					assert.ErrorIs(t, r.Err, context.Canceled, "job %d never ran because ctx was cancelled; its Err must be ctx.Err()", r.Job)
-				} else {
-					assert.Equal(t, workerpool.Result{Job: r.Job, Value: r.Job * 10}, r, "job %d ran to its end; its Result must carry its value", r.Job)
-				}
+				assert.ErrorIs(t, r.Err, context.Canceled, "job %d: ctx was cancelled before it ended, or before it started;\n"+
+					"its Err must be context.Canceled (fn's error, or ctx.Err() for a job that never ran)", r.Job)
 			}
 		}
-		assert.ErrorIs(t, err, context.Canceled, "jobs were left undone because ctx was cancelled, so Run's error must say so (hold context.Canceled)")
+		assert.ErrorIs(t, o.err, context.Canceled, "jobs were left undone because ctx was cancelled, so Run's error must say so (hold context.Canceled)")
+	})
+}
+
+// TestCtxAlreadyEnded: with ctx's deadline already passed, no job runs and
+// every job gets ctx.Err(): context.DeadlineExceeded.
+func TestCtxAlreadyEnded(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		defer cancel()
+		j := newJobsFn()
+		j.hold.Open()
+		o := finish(t, start(ctx, 3, jobRange(6), j.fn))
+		assert.Empty(t, j.callsOf(), "ctx had already ended when Run was called, so no job may start: look at ctx.Err()\n"+
+			"before each job")
+		sorted, _ := byJob(o.results)
+		if assert.Len(t, sorted, 6, "Run must return one Result per job, those that never ran too") {
+			for _, r := range sorted {
+				assert.ErrorIs(t, r.Err, context.DeadlineExceeded,
+					"job %d never ran, because ctx's deadline had passed: its Err must be ctx.Err(), which is\n"+
+						"context.DeadlineExceeded here, not an error of your own choosing", r.Job)
+			}
+		}
+		assert.ErrorIs(t, o.err, context.DeadlineExceeded, "Run's error must hold ctx.Err()")
 	})
 }
 
@@ -352,13 +333,8 @@ func TestNoNewJobAfterCancel(t *testing.T) {
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
 	before := goleak.IgnoreCurrent()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		workerpool.Run(context.Background(), 4, wpRange(10), func(_ context.Context, job int) (int, error) { return job, nil })
-	}()
 	select {
-	case <-done:
+	case <-start(context.Background(), 4, jobRange(10), func(_ context.Context, job int) (int, error) { return job, nil }):
 	case <-time.After(2 * time.Second):
 		t.Fatal("Run(ctx, 4, 10 jobs, fn), with jobs that return at once, did not return within 2s")
 	}

@@ -5,99 +5,69 @@ package semaphore_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	semaphore "github.com/go-concurrency-lab/course/exercises/19-semaphore"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// The limit tests run in synctest bubbles: time is fake, and it moves only
-// when every goroutine of the test is blocked. That makes the count of
-// calls in flight exact instead of a matter of luck.
-const (
-	smPatience = time.Minute // fake time: how long the service waits for n calls in flight
-	smHold     = time.Second // fake time: how long each call of the service takes
-)
+// The limit tests run in synctest bubbles (check.InBubble). The service is
+// a check.Hold: every call is held until the test lets one through, so the
+// test knows exactly how many calls must be in flight at every step.
 
-// smService is the instrumented service. It counts the calls in flight and
-// records the peak. The first calls wait (at most smPatience) until `want`
-// of them are in flight together; every call then takes smHold of fake
-// time, so that each caller able to get through has got through before any
-// call ends. When gate is set, calls wait for it to close instead.
-type smService struct {
-	mu       sync.Mutex
-	want     int
-	inFlight int
-	peak     int
-	arrived  chan struct{}
-	gate     chan struct{}
-	reqs     []int
+// advice is what a test that ends in a deadlock tells the student.
+const advice = "Does every call free its place when the service returns (defer), and can a waiting call take a\n" +
+	"place that another call frees?"
+
+var errService = errors.New("the service failed")
+
+// service is the instrumented service: it records each request and holds
+// the call in a check.Hold until the test lets it through.
+type service struct {
+	hold *check.Hold
+
+	mu   sync.Mutex
+	reqs []int
 }
 
-func smNew(want int) *smService {
-	return &smService{want: want, arrived: make(chan struct{})}
-}
+func newService() *service { return &service{hold: check.NewHold()} }
 
-func (s *smService) release() {
-	select {
-	case <-s.arrived:
-	default:
-		close(s.arrived)
-	}
-}
-
-func (s *smService) call(ctx context.Context, req int) (int, error) {
+func (s *service) call(ctx context.Context, req int) (int, error) {
 	s.mu.Lock()
 	s.reqs = append(s.reqs, req)
-	s.inFlight++
-	s.peak = max(s.peak, s.inFlight)
-	if s.inFlight == s.want {
-		s.release()
-	}
-	gate := s.gate
 	s.mu.Unlock()
-	if gate != nil {
-		<-gate
-	} else {
-		select {
-		case <-s.arrived:
-		case <-time.After(smPatience):
-			s.mu.Lock()
-			s.release() // n calls never were in flight together: stop waiting for that
-			s.mu.Unlock()
-		}
-		time.Sleep(smHold)
+	leave, err := s.hold.Enter(ctx)
+	defer leave()
+	if err != nil {
+		return 0, err
 	}
-	s.mu.Lock()
-	s.inFlight--
-	s.mu.Unlock()
 	if req < 0 {
-		return 0, smErr
+		return 0, errService
 	}
 	return req * 10, nil
 }
 
-var smErr = errors.New("the service failed")
-
-func (s *smService) stats() (peak int, reqs []int) {
+func (s *service) requests() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	reqs = slices.Clone(s.reqs)
-	slices.Sort(reqs)
-	return s.peak, reqs
+	r := slices.Clone(s.reqs)
+	slices.Sort(r)
+	return r
 }
 
-// smCallAll calls limited with requests 1..count, each from a goroutine of
-// its own, all at once, and checks every answer.
-func smCallAll(t *testing.T, limited semaphore.Service, count int) {
+// callAll calls limited with requests 1..count, each from a goroutine of
+// its own, all at once, and checks every answer. The returned function
+// waits for them all.
+func callAll(t *testing.T, limited semaphore.Service, count int) func() {
 	t.Helper()
 	var wg sync.WaitGroup
 	for req := 1; req <= count; req++ {
@@ -108,94 +78,116 @@ func smCallAll(t *testing.T, limited semaphore.Service, count int) {
 			}
 		})
 	}
-	wg.Wait()
+	return wg.Wait
 }
 
-func smCheckPeak(t *testing.T, n, peak int, what string) {
-	t.Helper()
-	switch {
-	case peak > n:
-		t.Errorf("%s: %d calls of the service were in flight at the same time, more than the %d allowed.\n"+
-			"Every call must take a place before calling the service, and all calls must share the same n places:\n"+
-			"make the semaphore (a channel with room for n) once, in Limit, not in each call.", what, peak, n)
-	case peak < n:
-		t.Errorf("%s: at most %d calls of the service were in flight at the same time, never %d.\n"+
-			"The limit is n calls at once, not fewer: a mutex lets only one through, and a semaphore with\n"+
-			"room for n-1 one call less than allowed.", what, peak, n)
-	}
-}
+// probeFailed is set once reachesN failed: the code under test is the same
+// in every test, so the later probes fail at once instead of waiting again.
+var probeFailed atomic.Bool
 
-// smReachesN calls limited from 2n goroutines at once, in real time,
-// outside any bubble, with a service that waits (at most 2s) until n calls
-// are in flight. It reports whether n were. This comes first in the tests
-// that use fake time: a limiter that lets fewer than n through, say one
-// that holds a sync.Mutex during the call, would stall a synctest bubble
-// (a goroutine waiting for a mutex keeps fake time from moving) instead of
-// failing.
-func smReachesN(t *testing.T, n int) bool {
+// reachesN calls Limit(n, svc) from 2n goroutines at once, in real time,
+// outside any bubble, and reports whether n calls of the service were in
+// flight together within 500ms (a right answer takes microseconds). This
+// comes first in the tests that use fake time: a limiter that lets fewer
+// than n through, say one that holds a sync.Mutex during the call, would
+// stall a synctest bubble (a goroutine waiting for a mutex keeps fake time
+// from moving) instead of failing.
+func reachesN(t *testing.T, n int) bool {
 	t.Helper()
-	var mu sync.Mutex
-	inFlight, peak := 0, 0
-	arrived := make(chan struct{})
-	release := func() {
-		select {
-		case <-arrived:
-		default:
-			close(arrived)
-		}
-	}
-	limited := semaphore.Limit(n, func(_ context.Context, req int) (int, error) {
-		mu.Lock()
-		inFlight++
-		peak = max(peak, inFlight)
-		if inFlight == n {
-			release()
-		}
-		mu.Unlock()
-		select {
-		case <-arrived:
-		case <-time.After(2 * time.Second):
-			mu.Lock()
-			release()
-			mu.Unlock()
-		}
-		mu.Lock()
-		inFlight--
-		mu.Unlock()
-		return req * 10, nil
-	})
-	var wg sync.WaitGroup
-	for req := 1; req <= 2*n; req++ {
-		wg.Go(func() { limited(context.Background(), req) })
-	}
-	wg.Wait()
-	if peak < n {
-		smCheckPeak(t, n, peak, fmt.Sprintf("Limit(%d, svc) with %d callers at once, each call waiting up to 2s for the others", n, 2*n))
+	if probeFailed.Load() {
+		t.Errorf("not run: n calls of the service were never in flight at once (see the first test that failed); fix that first")
 		return false
 	}
-	return true
+	s := newService()
+	wait := callAll(t, semaphore.Limit(n, s.call), 2*n)
+	ok := s.hold.WaitInFlight(n, 500*time.Millisecond)
+	got := s.hold.InFlight()
+	s.hold.Open()
+	wait()
+	if !ok {
+		t.Errorf("Limit(%d, svc) with %d callers at once, each call of the service waiting for the others: only %d\n"+
+			"were in flight at the same time, never %d. The limit is n calls at once, not fewer: a mutex lets only\n"+
+			"one through, and a semaphore with room for n-1 one call less than allowed.", n, 2*n, got, n)
+		probeFailed.Store(true)
+	}
+	return ok
 }
 
-// TestAtMostNAndNReached: many callers at once; the service sees exactly n
-// calls in flight at the peak, never more, and not fewer.
+// TestAtMostNAndNReached: many callers at once; while n or more wait, the
+// service has exactly n calls in flight: never more, and not fewer, each
+// time a call ends.
 func TestAtMostNAndNReached(t *testing.T) {
 	check.Seal(t)
 	for _, n := range []int{2, 3, 5} {
-		if !smReachesN(t, n) {
+		if !reachesN(t, n) {
 			return
 		}
-		synctest.Test(t, func(t *testing.T) {
-			svc := smNew(n)
-			smCallAll(t, semaphore.Limit(n, svc.call), 4*n)
-			peak, reqs := svc.stats()
-			smCheckPeak(t, n, peak, fmt.Sprintf("Limit(%d, svc) with %d callers at once", n, 4*n))
+		check.InBubble(t, advice, func(t *testing.T) {
+			s := newService()
+			total := 3 * n
+			wait := callAll(t, semaphore.Limit(n, s.call), total)
+			for ended := 0; ended < total; ended++ {
+				synctest.Wait() // every caller that can get through has got through
+				want := min(n, total-ended)
+				if got := s.hold.InFlight(); got != want {
+					what := "more than the limit"
+					if got < want {
+						what = "fewer, although callers were waiting"
+					}
+					t.Fatalf("Limit(%d, svc) with %d callers at once: %d calls had ended, one at a time, and then %d calls of the\n"+
+						"service were in flight, %s (%d). Every call must take a place before calling the service, all calls\n"+
+						"share the same n places (the semaphore is made once, in Limit), and a place freed is taken at once.",
+						n, total, ended, got, what, want)
+				}
+				s.hold.Release(1)
+			}
+			wait()
 			var want []int
-			for req := 1; req <= 4*n; req++ {
+			for req := 1; req <= total; req++ {
 				want = append(want, req)
 			}
-			assert.Equal(t, want, reqs, "every call must reach the service exactly once")
+			assert.Equal(t, want, s.requests(), "every call must reach the service exactly once")
 		})
 	}
+}
+
+// TestFewerThanOne: n less than 1 counts as 1: one call at a time.
+func TestFewerThanOne(t *testing.T) {
+	check.Seal(t)
+	if !reachesN(t, 2) { // a limiter that takes turns on a mutex would stall the bubble below
+		return
+	}
+	for _, n := range []int{0, -1} {
+		check.InBubble(t, advice, func(t *testing.T) {
+			s := newService()
+			var limited semaphore.Service
+			require.NotPanics(t, func() { limited = semaphore.Limit(n, s.call) },
+				"Limit(%d, svc) panicked: n less than 1 counts as 1", n)
+			wait := callAll(t, limited, 3)
+			synctest.Wait()
+			got := s.hold.InFlight()
+			s.hold.Open()
+			wait()
+			assert.Equal(t, 1, got, "Limit(%d, svc) with 3 callers: n less than 1 counts as 1 (max(n, 1)), so one call of the\n"+
+				"service runs at a time; %d were in flight", n, got)
+		})
+	}
+}
+
+// TestStartsNoGoroutine: Limit and its calls leave no goroutine of the
+// student's behind.
+func TestStartsNoGoroutine(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		s := newService()
+		s.hold.Open()
+		limited := semaphore.Limit(2, s.call)
+		if !check.Settled(t, "Limit returned") {
+			t.Errorf("Limit must start no goroutine: the semaphore is a buffered channel, taken and freed by the calls themselves")
+		}
+		callAll(t, limited, 4)()
+		check.Settled(t, "every call had returned")
+	})
 }
 
 // TestWaitingCallerGivesUp: with the n places taken, a caller whose ctx
@@ -204,21 +196,14 @@ func TestAtMostNAndNReached(t *testing.T) {
 func TestWaitingCallerGivesUp(t *testing.T) {
 	check.Seal(t)
 	const n = 2
-	if !smReachesN(t, n) {
-		t.Errorf("(this test needs n calls of the service to run at once)")
+	if !reachesN(t, n) {
 		return
 	}
-	synctest.Test(t, func(t *testing.T) {
-		svc := smNew(n)
-		gate := make(chan struct{})
-		svc.gate = gate
-		limited := semaphore.Limit(n, svc.call)
-		var wg sync.WaitGroup
-		for req := 1; req <= n; req++ {
-			wg.Go(func() { limited(context.Background(), req) })
-		}
-		synctest.Wait() // both calls are in the service now, waiting at the gate
-
+	check.InBubble(t, advice, func(t *testing.T) {
+		s := newService()
+		limited := semaphore.Limit(n, s.call)
+		wait := callAll(t, limited, n)
+		synctest.Wait() // both calls are in the service now, held
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
@@ -231,35 +216,28 @@ func TestWaitingCallerGivesUp(t *testing.T) {
 			_, err := limited(ctx, 99)
 			third <- answer{err, time.Since(start)}
 		}()
-		time.Sleep(5 * time.Second)
-		synctest.Wait()
-		gaveUp := false
 		select {
 		case a := <-third:
-			gaveUp = true
 			assert.ErrorIs(t, a.err, context.DeadlineExceeded,
 				"a caller that waits for a place and whose ctx runs out must return ctx.Err()")
 			assert.Equal(t, time.Second, a.took,
 				"a caller whose ctx runs out after 1s while it waits must return at that moment: wait for a place\n"+
 					"in a select that also has <-ctx.Done()")
-		default:
-			t.Errorf("the n places were taken, and a caller's ctx ran out after 1s; 4s later that caller was still waiting.\n" +
-				"Wait for a place in a select with two cases: taking the place, and <-ctx.Done(), which returns ctx.Err().")
+		case <-time.After(time.Minute):
+			t.Errorf("the n places were taken, and a caller's ctx ran out after 1s; a minute later that caller was still\n" +
+				"waiting. Wait for a place in a select with two cases: taking the place, and <-ctx.Done(), which returns ctx.Err().")
 		}
-		close(gate) // let the first calls (and a caller that is still waiting) finish
-		wg.Wait()
-		if !gaveUp {
-			<-third
-		}
-		_, reqs := svc.stats()
-		assert.NotContains(t, reqs, 99, "the caller whose ctx ran out must not call the service")
-
+		s.hold.Open() // let the first calls (and a caller that is still waiting) finish
+		wait()
+		assert.NotContains(t, s.requests(), 99, "the caller whose ctx ran out must not call the service")
 		// The places are all free again: n at once, and no more.
-		svc2 := smNew(n)
-		limited2 := semaphore.Limit(n, svc2.call)
-		smCallAll(t, limited2, 3*n)
-		peak, _ := svc2.stats()
-		smCheckPeak(t, n, peak, "after a caller gave up")
+		s2 := newService()
+		wait = callAll(t, semaphore.Limit(n, s2.call), 3*n)
+		synctest.Wait()
+		got := s2.hold.InFlight()
+		s2.hold.Open()
+		wait()
+		assert.Equal(t, n, got, "with the places all free again, %d callers at once: %d calls must be in flight", 3*n, n)
 	})
 }
 
@@ -268,33 +246,31 @@ func TestWaitingCallerGivesUp(t *testing.T) {
 func TestFailedCallsFreeTheirPlace(t *testing.T) {
 	check.Seal(t)
 	const n = 2
-	limited := semaphore.Limit(n, func(_ context.Context, req int) (int, error) {
-		if req < 0 {
-			return 0, smErr
+	check.InBubble(t, advice, func(t *testing.T) {
+		s := newService()
+		s.hold.Open()
+		limited := semaphore.Limit(n, s.call)
+		for i := 1; i <= 2*n+1; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			_, err := limited(ctx, -i)
+			cancel()
+			if errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("after %d calls that failed, one at a time, the next call could not get a place.\n"+
+					"A failed call must free its place too: release it with defer, right after taking it.", i-1)
+				return
+			}
+			if !assert.ErrorIs(t, err, errService, "the service failed for request %d: the call must return its error", -i) {
+				return
+			}
 		}
-		return req * 10, nil
+		v, err := limited(context.Background(), 7)
+		assert.NoError(t, err)
+		assert.Equal(t, 70, v, "after failed calls, a call that succeeds must return the service's answer")
 	})
-	for i := 1; i <= 2*n+1; i++ {
-		// Real time here, outside any bubble: a call that can never get a
-		// place gives up after 2s instead of blocking the test.
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_, err := limited(ctx, -i)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("after %d calls that failed, one at a time, the next call could not get a place within 2s.\n"+
-				"A failed call must free its place too: release it with defer, right after taking it.", i-1)
-			return
-		}
-		if !assert.ErrorIs(t, err, smErr, "the service failed for request %d: the call must return its error", -i) {
-			return
-		}
-	}
-	v, err := limited(context.Background(), 7)
-	assert.NoError(t, err)
-	assert.Equal(t, 70, v, "after failed calls, a call that succeeds must return the service's answer")
 }
 
-// TestNoGoroutineLeft: Limit and its calls leave no goroutine behind.
+// TestNoGoroutineLeft: Limit and its calls leave no goroutine behind (real
+// time).
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
 	before := goleak.IgnoreCurrent()

@@ -4,22 +4,22 @@ package orderedresults_test
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	orderedresults "github.com/go-concurrency-lab/course/exercises/20-ordered-results"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// slow is set once a fake has given up waiting for calls that never came:
-// later fakes then wait less, since the code under test is the same.
-var slow atomic.Bool
+// bound is how long the tests wait, in real time, for code that is broken
+// (a spin loop): everything else is decided once the process is quiet
+// (check.Quiet), or stuck (check.WaitEnded gives up early on that).
+const bound = 20 * time.Second
 
 // base is added to an item's index to make its value, so that a Map that
 // mixes up items and indexes is caught.
@@ -41,30 +41,22 @@ func want(n int) []string {
 	return s
 }
 
-// fake is the slow function the tests hand to Map. It counts its calls per
-// item and how many are running at once. With barrier, every call waits
-// until all n calls are running at the same time; with reverse, item i
-// returns only after item i+1 has returned. Every wait is bounded: a fake
-// that waited in vain once (gaveUp) waits no more.
+// fake is the slow function the tests hand to Map. Each item's call enters
+// a check.Hold of its own, which holds it until the test lets that item go:
+// the test decides which call finishes first. It records the calls per
+// item, the goroutine that made each, and arguments that are not items.
 type fake struct {
-	n                int
-	barrier, reverse bool
+	holds []*check.Hold
 
-	mu       sync.Mutex
-	calls    []int
-	bad      []int // arguments that are not items
-	inFlight int
-	peak     int
-	all      chan struct{}   // closed once all n calls are running at once
-	finished []chan struct{} // finished[i] is closed when item i's call returns
-	order    []int           // the items, in the order their calls returned
-	gaveUp   bool
+	mu         sync.Mutex
+	goroutines [][]int // goroutines[i]: the goroutines that called fn(items[i])
+	bad        []int
 }
 
-func newFake(n int, barrier, reverse bool) *fake {
-	f := &fake{n: n, barrier: barrier, reverse: reverse, calls: make([]int, n), all: make(chan struct{})}
+func newFake(n int) *fake {
+	f := &fake{goroutines: make([][]int, n)}
 	for range n {
-		f.finished = append(f.finished, make(chan struct{}))
+		f.holds = append(f.holds, check.NewHold())
 	}
 	return f
 }
@@ -72,147 +64,214 @@ func newFake(n int, barrier, reverse bool) *fake {
 func (f *fake) fn(x int) string {
 	i := x - base
 	f.mu.Lock()
-	if i < 0 || i >= f.n {
+	if i < 0 || i >= len(f.holds) {
 		f.bad = append(f.bad, x)
 		f.mu.Unlock()
 		return ""
 	}
-	f.calls[i]++
-	first := f.calls[i] == 1
-	f.inFlight++
-	f.peak = max(f.peak, f.inFlight)
-	if f.inFlight == f.n {
-		select {
-		case <-f.all:
-		default:
-			close(f.all)
-		}
-	}
+	f.goroutines[i] = append(f.goroutines[i], check.GoroutineID())
 	f.mu.Unlock()
-	if f.barrier {
-		f.await(f.all)
-	}
-	if f.reverse && i+1 < f.n {
-		f.await(f.finished[i+1])
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.inFlight--
-	f.order = append(f.order, i)
-	if first {
-		close(f.finished[i])
-	}
+	leave, _ := f.holds[i].Enter(nil)
+	defer leave()
 	return "result " + strconv.Itoa(x)
 }
 
-// await waits for ch, at most a few seconds.
-func (f *fake) await(ch <-chan struct{}) {
+// inFlight returns the number of calls held now.
+func (f *fake) inFlight() int {
+	n := 0
+	for _, h := range f.holds {
+		n += h.InFlight()
+	}
+	return n
+}
+
+func (f *fake) openAll() {
+	for _, h := range f.holds {
+		h.Open()
+	}
+}
+
+// outcome is what one call of Map did.
+type outcome struct {
+	n          int
+	procs      int // GOMAXPROCS while Map started its goroutines, 0: unchanged
+	reversed   bool
+	got        []string
+	goroutines [][]int
+	bad        []int
+	caller     int  // the goroutine that called Map
+	inFlight   int  // calls in flight once every goroutine waited
+	early      int  // -1, or an item whose call was still held when Map had returned
+	atOnce     bool // Map returned before any call was let go
+	stuck      bool // Map did not return
+	left       check.Report
+}
+
+func (o *outcome) String() string {
+	if o.n == 1 {
+		return "Map with 1 item"
+	}
+	return fmt.Sprintf("Map with %d items", o.n)
+}
+
+// mapOf calls Map on n items with every call held back, waits until all
+// the goroutines have gone as far as they can (check.Quiet: no timing), and
+// looks. Then it lets the calls finish: with reversed, one by one from the
+// last item to the first, each allowed to go as far as it can before the
+// next (so results collected as they come are reversed, every run), else
+// all at once. With procs 1, Map's goroutine runs alone until it blocks: a
+// goroutine it started cannot have begun before Map waits.
+func mapOf(n, procs int, reversed bool) *outcome {
+	f := newFake(n)
+	o := &outcome{n: n, procs: procs, reversed: reversed, early: -1}
+	defer f.openAll()
+	if procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	}
+	g := check.Go(func() { o.got = orderedresults.Map(items(n), f.fn) })
+	o.caller = g.ID()
+	check.Quiet(bound)
+	o.inFlight = f.inFlight()
+	if g.Ended() && n > 0 {
+		o.early, o.atOnce = 0, true
+	}
+	if reversed {
+		for i := n - 1; i > 0 && o.early < 0; i-- {
+			f.holds[i].Open()
+			check.Quiet(bound)
+			if g.Ended() {
+				o.early = i - 1 // items 0 to i-1 are still held
+			}
+		}
+	}
+	f.openAll()
+	if !check.WaitEnded(bound, g) {
+		o.stuck = true
+		return o
+	}
+	check.Finished(&o.left, o.String()+" returned")
 	f.mu.Lock()
-	gaveUp := f.gaveUp
-	f.mu.Unlock()
-	if gaveUp {
-		return
-	}
-	limit := 2 * time.Second
-	if slow.Load() {
-		limit = 100 * time.Millisecond
-	}
-	select {
-	case <-ch:
-	case <-time.After(limit):
-		slow.Store(true)
-		f.mu.Lock()
-		f.gaveUp = true
-		f.mu.Unlock()
+	defer f.mu.Unlock()
+	o.goroutines, o.bad = f.goroutines, f.bad
+	return o
+}
+
+// TestNoItems: with no items, nil or empty, Map returns an empty slice at
+// once and never calls fn.
+func TestNoItems(t *testing.T) {
+	check.Seal(t)
+	for _, in := range [][]int{nil, {}} {
+		f := newFake(0)
+		var got []string
+		g := check.Go(func() { got = orderedresults.Map(in, f.fn) })
+		require.True(t, check.WaitEnded(bound, g),
+			"Map with no items (%#v) did not return. With no items there is nothing to wait for: is it\n"+
+				"waiting for a result (a receive from a channel) before it counts how many it still needs?", in)
+		require.Empty(t, got, "Map with no items (%#v) must return an empty slice", in)
+		require.Empty(t, f.bad, "Map with no items (%#v) called fn with %v: with no items, fn is never called", in, f.bad)
+		check.Finished(t, fmt.Sprintf("Map(%#v, fn) returned", in))
 	}
 }
 
-// run calls Map and waits for it at most a few seconds: a Map that never
-// returns fails the test with the places where its goroutines are stuck.
-func run[T, R any](t *testing.T, in []T, fn func(T) R) []R {
+// cases are a few small inputs whose calls finish last item first, and one
+// with more items than any machine has cores; half of them with GOMAXPROCS 1
+// while Map starts its goroutines.
+func cases() []*outcome {
+	many := max(64, 2*runtime.NumCPU()+1, 2*runtime.GOMAXPROCS(0)+1)
+	var out []*outcome
+	for i, n := range []int{1, 2, 3, 5, 10, many, 4} {
+		o := mapOf(n, 1-i%2, n <= 10)
+		out = append(out, o)
+		if o.stuck || o.early >= 0 {
+			break // goroutines left behind would only pile up
+		}
+	}
+	return out
+}
+
+var (
+	sweepOnce sync.Once
+	outcomes  []*outcome
+)
+
+// sweep hands look the outcome of Map for every case. The calls are made
+// once, by the first test that asks; each test looks at one side of them.
+func sweep(t *testing.T, look func(o *outcome)) {
 	t.Helper()
-	var got []R
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		got = orderedresults.Map(in, fn)
-	}()
-	select {
-	case <-done:
-		return got
-	case <-time.After(5 * time.Second):
+	sweepOnce.Do(func() { outcomes = cases() })
+	for _, o := range outcomes {
+		if o.stuck {
+			t.Fatalf("%s did not return, even once every call of fn had returned. Is it waiting for a goroutine\n"+
+				"that never ends, or receiving more results than were sent?\n%s", o, check.TimeMarker)
+		}
+		look(o)
+		if t.Failed() {
+			return
+		}
 	}
-	t.Errorf("Map with %d items did not return within 5 seconds. Is it waiting for a goroutine that never ends,\n"+
-		"or receiving more results than were sent?\n%s", len(in), check.TimeMarker)
-	check.NoLeaks(t) // says where the goroutines are stuck
-	t.FailNow()
-	return nil
 }
 
-// TestResultsInInputOrder: result i is fn(items[i]), for any number of items.
+// TestResultsInInputOrder: result i is fn(items[i]), also when the calls
+// finish last item first.
 func TestResultsInInputOrder(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{0, 1, 2, 5, 50} {
-		f := newFake(n, false, false)
-		got := run(t, items(n), f.fn)
-		require.Empty(t, f.bad, "fn was called with values that are not items: %v", f.bad)
-		require.Len(t, got, n, "Map with %d items must return %d results, one per item", n, n)
-		if n > 0 {
-			require.Equal(t, want(n), got,
-				"Map with %d items returned the wrong results. Result i must be fn(items[i]): put each result at its\n"+
-					"item's index (results[i] = fn(item)), and return only after every call has returned (wg.Wait).", n)
+	sweep(t, func(o *outcome) {
+		require.Empty(t, o.bad, "fn was called with values that are not items: %v", o.bad)
+		require.Len(t, o.got, o.n, "%s must return %d results, one per item", o, o.n)
+		if o.early >= 0 {
+			return // TestReturnsAfterEveryCall says what is wrong
 		}
-	}
-	lens := run(t, []string{"a", "bb", "", "dddd"}, func(s string) int { return len(s) })
-	assert.Equal(t, []int{1, 2, 0, 4}, lens, "Map(items, fn) with strings and fn = len")
+		how := ""
+		if o.reversed {
+			how = ", whose calls finished last item first,"
+		}
+		require.Equal(t, want(o.n), o.got,
+			"%s%s returned the results in the wrong places. Result i must be fn(items[i]), whichever\n"+
+				"call finished first. Results collected in the order they arrive (append, or a receive from a channel)\n"+
+				"follow the order the calls finished in: give each goroutine its own place, results[i] = fn(item).", o, how)
+	})
+	lens := orderedresults.Map([]string{"a", "bb", "", "dddd"}, func(s string) int { return len(s) })
+	require.Equal(t, []int{1, 2, 0, 4}, lens, "Map(items, fn) with strings and fn = len (a 0 result is a result like any other)")
 }
 
-// TestCallsRunAtTheSameTime: all calls are in flight at once, and fn is
-// called once per item.
+// TestCallsRunAtTheSameTime: fn is called once per item, each call in a
+// goroutine of its own, all at the same time, however many cores there are.
 func TestCallsRunAtTheSameTime(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{2, 8, 100} {
-		f := newFake(n, true, false)
-		got := run(t, items(n), f.fn)
-		require.Empty(t, f.bad, "fn was called with values that are not items: %v", f.bad)
-		for i, c := range f.calls {
-			require.Equal(t, 1, c, "with %d items, fn was called %d times for item %d: call it exactly once per item", n, c, i)
+	sweep(t, func(o *outcome) {
+		require.Empty(t, o.bad, "fn was called with values that are not items: %v", o.bad)
+		for i, gs := range o.goroutines {
+			require.Len(t, gs, 1, "%s called fn %d times for item %d: call it exactly once per item", o, len(gs), i)
 		}
-		require.False(t, f.gaveUp,
-			"with %d items, a call waited in vain for the others: at most %d calls ever ran at the same time.\n"+
-				"fn is the slow part, so every item's call must run at once, each in a goroutine of its own, and only\n"+
-				"then does Map wait for them. A lock held around the call to fn, or waiting inside the loop, makes\n"+
-				"the calls go one by one.", n, f.peak)
-		require.Equal(t, n, f.peak, "with %d items, %d calls ran at the same time; want all %d", n, f.peak, n)
-		require.Equal(t, want(n), got, "with %d items, result i must be fn(items[i])", n)
-	}
+		if !o.atOnce && o.inFlight != o.n {
+			t.Fatalf("%s: only %d of the %d calls of fn were running at the same time, while the others waited.\n"+
+				"fn is the slow part: start one goroutine per item, all of them, so that every call runs at once,\n"+
+				"and only then wait for them. A lock held around the call to fn, waiting inside the loop, or a\n"+
+				"limit of as many goroutines as the machine has cores makes them go a few at a time.", o, o.inFlight, o.n)
+		}
+		by := map[int]int{}
+		for i, gs := range o.goroutines {
+			if gs[0] == o.caller {
+				t.Fatalf("%s called fn for item %d itself, in the goroutine that called Map: call fn for every\n"+
+					"item in a goroutine of its own, and let Map only start them and wait.", o, i)
+			}
+			if by[gs[0]]++; by[gs[0]] > 1 {
+				t.Fatalf("%s called fn for two items from the same goroutine: start one goroutine per item.", o)
+			}
+		}
+	})
 }
 
-// TestOrderWhenLaterItemsFinishFirst: the calls finish in reverse order, the
-// last item first, and the results still come back in the items' order.
-func TestOrderWhenLaterItemsFinishFirst(t *testing.T) {
+// TestReturnsAfterEveryCall: Map returns only after every call of fn has
+// returned, and leaves no goroutine behind.
+func TestReturnsAfterEveryCall(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{3, 10} {
-		f := newFake(n, false, true)
-		got := run(t, items(n), f.fn)
-		require.Empty(t, f.bad, "fn was called with values that are not items: %v", f.bad)
-		require.False(t, f.gaveUp,
-			"with %d items, a call waited in vain for the call of the next item: here item i can return only after\n"+
-				"item i+1 has returned, so all calls must run at the same time, each in a goroutine of its own.", n)
-		require.Equal(t, want(n), got,
-			"with %d items whose calls finished last item first (the order they finished: %v), the results\n"+
-				"did not come back in the items' order. Results collected in the order they arrive (append from a\n"+
-				"channel) follow the calls' finishing order, not the input order. Put each result at its item's index.",
-			n, fmt.Sprint(f.order))
-	}
-}
-
-// TestNoGoroutineLeft: when Map returns, its goroutines are done.
-func TestNoGoroutineLeft(t *testing.T) {
-	check.Seal(t)
-	for _, n := range []int{1, 5, 50} {
-		f := newFake(n, false, false)
-		run(t, items(n), f.fn)
-		check.NoLeaks(t)
-	}
+	sweep(t, func(o *outcome) {
+		if o.early >= 0 {
+			t.Fatalf("%s returned while the call of fn for item %d was still running: it did not wait for every\n"+
+				"goroutine. Count each goroutine in before it starts (wg.Add(1) before the go statement, or wg.Go),\n"+
+				"and wait for all of them (wg.Wait, or one receive per item) before returning.", o, o.early)
+		}
+		o.left.Tell(t)
+	})
 }

@@ -3,8 +3,9 @@
 package broadcast_test
 
 import (
+	"fmt"
+	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,32 +16,69 @@ import (
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// blocked is set once a Publish was seen to block: later checks then wait
-// less, since the code under test is the same.
-var blocked atomic.Bool
+// Most tests run in synctest bubbles (check.InBubble), where time is fake:
+// a Publish that waits for a subscriber, even for a moment, is seen to
+// take time, and one that waits forever is found at once.
 
-func limit() time.Duration {
-	if blocked.Load() {
-		return 100 * time.Millisecond
+// advice is what a test that ends in a deadlock tells the student.
+const advice = "Publish must never wait: a send on a full channel waits, so try it in a select with a default case.\n" +
+	"And is every lock you take unlocked again, on every path?"
+
+// stuck holds the brokers of which a Publish never returned. Such a
+// Publish most likely holds the broker's lock, and a goroutine waiting for
+// a lock is not one that synctest sees as blocked: the test's own clean-up
+// calls (Close, unsubscribe) would hang the bubble. later skips them.
+var stuck sync.Map
+
+// later returns the test's clean-up call f (Close, an unsubscribe) for a
+// defer: it is skipped when a Publish of b never returned, and a panic in
+// it fails the test with a message instead of crashing it.
+func later(t *testing.T, b *broadcast.Broker[int], what string, f func()) func() {
+	return func() {
+		if _, ok := stuck.Load(b); ok {
+			return
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				t.Errorf("%s, called by the test as it ended, panicked: %v.\n"+
+					"Close a channel once only: whoever closes it (unsubscribe or Close) must also forget it, under the lock.", what, p)
+			}
+		}()
+		f()
 	}
-	return 2 * time.Second
 }
 
-// publish calls Publish and fails the test if it does not return soon.
+// publish calls Publish in a bubble, and fails the test if it takes any
+// time at all (fake time) or panics.
 func publish(t *testing.T, b *broadcast.Broker[int], msg int) {
 	t.Helper()
-	done := make(chan struct{})
+	publishWithin(t, b, msg, time.Hour, true)
+}
+
+// publishWithin calls Publish and fails the test if it panics or does not
+// return within patience; with fake, also if it took any time at all.
+func publishWithin(t *testing.T, b *broadcast.Broker[int], msg int, patience time.Duration, fake bool) {
+	t.Helper()
+	start := time.Now()
+	done := make(chan any, 1)
 	go func() {
-		defer close(done)
+		defer func() { done <- recover() }()
 		b.Publish(msg)
 	}()
 	select {
-	case <-done:
-	case <-time.After(limit()):
-		blocked.Store(true)
-		t.Fatalf("Publish(%d) did not return within %v: it is waiting for a subscriber that does not receive.\n"+
+	case p := <-done:
+		require.Nil(t, p, "Publish(%d) panicked: %v", msg, p)
+		if fake {
+			require.Zero(t, time.Since(start),
+				"Publish(%d) took %v: it waited for a subscriber whose channel was full. Publish must never wait, not\n"+
+					"even a little: try the send, and when the channel is full, drop the message for that subscriber\n"+
+					"(a select with a default case, and no timer).", msg, time.Since(start))
+		}
+	case <-time.After(patience):
+		stuck.Store(b, true)
+		t.Fatalf("Publish(%d) did not return: it is waiting for a subscriber that does not receive.\n"+
 			"Publish must never wait: try the send, and when the subscriber's channel is full, drop the message\n"+
-			"for that subscriber (a select with a default case).", msg, limit())
+			"for that subscriber (a select with a default case).", msg)
 	}
 }
 
@@ -62,7 +100,7 @@ func buffered(ch <-chan int) (msgs []int, closed bool) {
 }
 
 // drain receives from ch in a goroutine until ch is closed. The returned
-// function waits for that, at most a little while, and returns what was
+// function waits for that, at most a fake hour, and returns what was
 // received and whether ch was closed.
 func drain(ch <-chan int) func() ([]int, bool) {
 	var got []int
@@ -77,8 +115,7 @@ func drain(ch <-chan int) func() ([]int, bool) {
 		select {
 		case <-done:
 			return got, true
-		case <-time.After(limit()):
-			blocked.Store(true)
+		case <-time.After(time.Hour):
 			return nil, false
 		}
 	}
@@ -96,144 +133,247 @@ func upTo(a, b int) []int {
 // each subscriber has all five, in order, as soon as Publish returns.
 func TestEverySubscriberGetsEveryMessage(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](10)
-	defer b.Close()
-	var subs []<-chan int
-	for range 3 {
-		ch, unsub := b.Subscribe()
-		defer unsub()
-		subs = append(subs, ch)
-	}
-	for i := 1; i <= 5; i++ {
-		publish(t, b, i)
-	}
-	for i, ch := range subs {
-		got, closed := buffered(ch)
-		require.False(t, closed, "subscriber %d's channel was closed, but nobody unsubscribed it or closed the broker", i)
-		require.Equal(t, upTo(1, 5), got,
-			"subscriber %d (buffer 10) should have messages 1 to 5 in its channel, in order, once Publish(5) has\n"+
-				"returned. Publish must put the message in every subscriber's channel before it returns.", i)
-	}
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](10)
+		defer later(t, b, "Close", b.Close)()
+		var subs []<-chan int
+		for range 3 {
+			ch, unsub := b.Subscribe()
+			defer later(t, b, "unsubscribe", unsub)()
+			subs = append(subs, ch)
+		}
+		for i := 1; i <= 5; i++ {
+			publish(t, b, i)
+		}
+		for i, ch := range subs {
+			got, closed := buffered(ch)
+			require.False(t, closed, "subscriber %d's channel was closed, but nobody unsubscribed it or closed the broker", i)
+			require.Equal(t, upTo(1, 5), got,
+				"subscriber %d (buffer 10) should have messages 1 to 5 in its channel, in order, once Publish(5) has\n"+
+					"returned. Publish must put the message in every subscriber's channel before it returns.", i)
+		}
+	})
 }
 
 // TestOnlyMessagesAfterSubscribing: a subscriber gets what is published
 // after it subscribed, not before.
 func TestOnlyMessagesAfterSubscribing(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](10)
-	defer b.Close()
-	early, unsub := b.Subscribe()
-	defer unsub()
-	publish(t, b, 1)
-	late, unsub2 := b.Subscribe()
-	defer unsub2()
-	publish(t, b, 2)
-	got, _ := buffered(early)
-	assert.Equal(t, []int{1, 2}, got, "the first subscriber was there for both messages")
-	got, _ = buffered(late)
-	assert.Equal(t, []int{2}, got, "the second subscriber subscribed after message 1: it gets message 2 only")
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](10)
+		defer later(t, b, "Close", b.Close)()
+		early, unsub := b.Subscribe()
+		defer later(t, b, "unsubscribe", unsub)()
+		publish(t, b, 1)
+		late, unsub2 := b.Subscribe()
+		defer later(t, b, "unsubscribe", unsub2)()
+		publish(t, b, 2)
+		got, _ := buffered(early)
+		assert.Equal(t, []int{1, 2}, got, "the first subscriber was there for both messages")
+		got, _ = buffered(late)
+		assert.Equal(t, []int{2}, got, "the second subscriber subscribed after message 1: it gets message 2 only")
+	})
+}
+
+// TestBufferBelowOne: a buffer less than 1 counts as 1: the channel holds
+// one message.
+func TestBufferBelowOne(t *testing.T) {
+	check.Seal(t)
+	for _, n := range []int{0, -1} {
+		// Real time: a Publish that loops while the channel can take
+		// nothing (an unbuffered one) would keep a bubble's clock still.
+		var b *broadcast.Broker[int]
+		var ch <-chan int
+		require.NotPanics(t, func() {
+			b = broadcast.New[int](n)
+			ch, _ = b.Subscribe()
+		}, "New(%d) and Subscribe panicked: a buffer less than 1 counts as 1", n)
+		// 500ms of real time: a right answer takes microseconds.
+		publishWithin(t, b, 1, 500*time.Millisecond, false)
+		publishWithin(t, b, 2, 500*time.Millisecond, false)
+		got, _ := buffered(ch)
+		assert.Equal(t, []int{1}, got,
+			"with New(%d), a buffer less than 1 counts as 1: the subscriber's channel holds message 1, and\n"+
+				"message 2 finds it full", n)
+		b.Close()
+	}
 }
 
 // TestSlowSubscriberBlocksNobody: a subscriber that never receives does not
-// hold up Publish, nor the subscriber that keeps up.
+// hold up Publish, not even for a moment, nor the subscriber that keeps up.
 func TestSlowSubscriberBlocksNobody(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](2)
-	slow, unsub := b.Subscribe()
-	defer unsub()
-	fast, unsub2 := b.Subscribe()
-	defer unsub2()
-	for i := 1; i <= 10; i++ {
-		publish(t, b, i)
-		got, _ := buffered(fast)
-		require.Equal(t, []int{i}, got,
-			"the subscriber that receives every message at once should have message %d as soon as Publish(%d)\n"+
-				"has returned, although the other subscriber has not received anything", i, i)
-	}
-	got, closed := buffered(slow)
-	assert.False(t, closed, "the slow subscriber's channel was closed, but nobody unsubscribed it")
-	assert.Equal(t, []int{1, 2}, got,
-		"the slow subscriber never received, and its channel holds 2 messages: it should have messages 1 and 2,\n"+
-			"and have missed 3 to 10 (a full channel drops the new message, for that subscriber alone)")
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](2)
+		defer later(t, b, "Close", b.Close)()
+		slow, unsub := b.Subscribe()
+		fast, unsub2 := b.Subscribe()
+		defer later(t, b, "unsubscribe", unsub2)()
+		defer later(t, b, "unsubscribe", unsub)()
+		for i := 1; i <= 10; i++ {
+			publish(t, b, i)
+			got, _ := buffered(fast)
+			require.Equal(t, []int{i}, got,
+				"the subscriber that receives every message at once should have message %d as soon as Publish(%d)\n"+
+					"has returned, although the other subscriber has not received anything", i, i)
+		}
+		got, closed := buffered(slow)
+		assert.False(t, closed, "the slow subscriber's channel was closed, but nobody unsubscribed it")
+		assert.Equal(t, []int{1, 2}, got,
+			"the slow subscriber never received, and its channel holds 2 messages: it should have messages 1 and 2,\n"+
+				"and have missed 3 to 10 (a full channel drops the new message, for that subscriber alone)")
+	})
 }
 
 // TestFullBufferDropsNewMessages: with a full channel the new message is
 // dropped; once there is room again, messages arrive again.
 func TestFullBufferDropsNewMessages(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](3)
-	defer b.Close()
-	ch, unsub := b.Subscribe()
-	defer unsub()
-	for i := 1; i <= 5; i++ {
-		publish(t, b, i)
-	}
-	got, _ := buffered(ch)
-	require.Equal(t, []int{1, 2, 3}, got,
-		"with room for 3 messages and nothing received, messages 4 and 5 find the channel full and are dropped:\n"+
-			"the subscriber keeps 1, 2, 3. (Dropping the oldest instead is another policy, not this exercise's.)")
-	publish(t, b, 6)
-	publish(t, b, 7)
-	got, _ = buffered(ch)
-	assert.Equal(t, []int{6, 7}, got, "after the subscriber emptied its channel, it gets the new messages again")
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](3)
+		defer later(t, b, "Close", b.Close)()
+		ch, unsub := b.Subscribe()
+		defer later(t, b, "unsubscribe", unsub)()
+		for i := 1; i <= 5; i++ {
+			publish(t, b, i)
+		}
+		got, _ := buffered(ch)
+		require.Equal(t, []int{1, 2, 3}, got,
+			"with room for 3 messages and nothing received, messages 4 and 5 find the channel full and are dropped:\n"+
+				"the subscriber keeps 1, 2, 3. (Dropping the oldest instead is another policy, not this exercise's.)")
+		publish(t, b, 6)
+		publish(t, b, 7)
+		got, _ = buffered(ch)
+		assert.Equal(t, []int{6, 7}, got, "after the subscriber emptied its channel, it gets the new messages again")
+	})
 }
 
-// TestUnsubscribe: unsubscribing closes the channel after what was already
-// delivered; the others go on; unsubscribing twice is fine.
+// TestUnsubscribe: the channel is closed the moment unsubscribe returns,
+// after what was already delivered; the others go on; unsubscribing twice
+// is fine. On one P (check.OneProc), a channel that a goroutine started by
+// unsubscribe would close is still open when the test looks, every run.
 func TestUnsubscribe(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](10)
-	defer b.Close()
-	a, unsubA := b.Subscribe()
-	other, unsubOther := b.Subscribe()
-	defer unsubOther()
-	wait := drain(a)
-	publish(t, b, 1)
-	require.NotPanics(t, unsubA, "unsubscribe panicked")
-	publish(t, b, 2)
-	got, ended := wait()
-	require.True(t, ended,
-		"a goroutine ranging over the channel of an unsubscribed subscriber never ended: unsubscribing must\n"+
-			"close the subscriber's channel (once), or whoever receives from it waits forever")
-	assert.Equal(t, []int{1}, got, "the subscriber got message 1 before it unsubscribed, and nothing after")
-	assert.NotPanics(t, unsubA, "calling the unsubscribe function a second time must do nothing (closing a channel twice panics)")
-	publish(t, b, 3)
-	rest, _ := buffered(other)
-	assert.Equal(t, upTo(1, 3), rest, "the other subscriber still gets every message")
+	check.OneProc(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](10)
+		defer later(t, b, "Close", b.Close)()
+		a, unsubA := b.Subscribe()
+		other, unsubOther := b.Subscribe()
+		defer later(t, b, "unsubscribe", unsubOther)()
+		publish(t, b, 1)
+		require.NotPanics(t, unsubA, "unsubscribe panicked")
+		got, closed := buffered(a)
+		assert.Equal(t, []int{1}, got, "the subscriber got message 1 before it unsubscribed")
+		require.True(t, closed,
+			"the unsubscribe function returned, and the subscriber's channel was not closed. It must be closed by\n"+
+				"then (once), or whoever ranges over it waits forever: close it in the unsubscribe function itself.")
+		publish(t, b, 2)
+		assert.NotPanics(t, unsubA, "calling the unsubscribe function a second time must do nothing (closing a channel twice panics)")
+		publish(t, b, 3)
+		rest, _ := buffered(other)
+		assert.Equal(t, upTo(1, 3), rest, "the other subscriber still gets every message")
+	})
 }
 
-// TestClose: Close closes every subscriber's channel; afterwards Publish,
-// Subscribe, unsubscribe and Close are all harmless.
+// TestClose: every channel is closed the moment Close returns; afterwards
+// Publish, Subscribe, unsubscribe and Close are all harmless. On one P, as
+// in TestUnsubscribe.
 func TestClose(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](10)
-	var waits []func() ([]int, bool)
-	var unsubs []func()
-	for range 3 {
-		ch, unsub := b.Subscribe()
-		unsubs = append(unsubs, unsub)
-		waits = append(waits, drain(ch))
-	}
-	publish(t, b, 1)
-	require.NotPanics(t, b.Close, "Close panicked")
-	for i, wait := range waits {
-		got, ended := wait()
-		require.True(t, ended,
-			"after Close, a goroutine ranging over subscriber %d's channel never ended: Close must close every\n"+
-				"subscriber's channel", i)
-		assert.Equal(t, []int{1}, got, "subscriber %d got message 1 before Close", i)
-	}
-	assert.NotPanics(t, func() { b.Publish(2) }, "Publish after Close must do nothing (a send on a closed channel panics)")
-	assert.NotPanics(t, unsubs[0], "unsubscribing after Close must do nothing (closing a channel twice panics)")
-	assert.NotPanics(t, b.Close, "a second Close must do nothing")
-	var ch <-chan int
-	require.NotPanics(t, func() {
+	check.OneProc(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](10)
+		var subs []<-chan int
+		var unsubs []func()
+		for range 3 {
+			ch, unsub := b.Subscribe()
+			subs = append(subs, ch)
+			unsubs = append(unsubs, unsub)
+		}
+		publish(t, b, 1)
+		require.NotPanics(t, b.Close, "Close panicked")
+		for i, ch := range subs {
+			got, closed := buffered(ch)
+			assert.Equal(t, []int{1}, got, "subscriber %d got message 1 before Close", i)
+			require.True(t, closed, "Close returned, and subscriber %d's channel was not closed: Close must close every\n"+
+				"subscriber's channel before it returns", i)
+		}
+		assert.NotPanics(t, func() { b.Publish(2) }, "Publish after Close must do nothing (a send on a closed channel panics)")
+		assert.NotPanics(t, unsubs[0], "unsubscribing after Close must do nothing (closing a channel twice panics)")
+		assert.NotPanics(t, b.Close, "a second Close must do nothing")
+		var ch <-chan int
 		var unsub func()
-		ch, unsub = b.Subscribe()
-		unsub()
-	}, "Subscribe after Close, and its unsubscribe, must not panic")
-	_, closed := buffered(ch)
-	assert.True(t, closed, "Subscribe after Close must return a closed channel: nothing will ever be published to it")
+		require.NotPanics(t, func() { ch, unsub = b.Subscribe() }, "Subscribe after Close must not panic")
+		_, closed := buffered(ch)
+		assert.True(t, closed, "Subscribe after Close must return a channel that is already closed: nothing will ever be\n"+
+			"published to it, and a subscriber ranging over it must not wait forever")
+		assert.NotPanics(t, unsub, "the unsubscribe function of a Subscribe after Close must do nothing")
+	})
+}
+
+// whilePublishing calls Publish(1) in a goroutine and, as soon as one of
+// subs has the message (Publish is then under way), calls stop while
+// Publish may still be running. Nothing orders the two but the broker
+// itself, so a Publish that sends outside the lock it shares with stop
+// either panics (a send on a channel stop closed) or, when its send came
+// first, is a data race that the race detector reports: send and close of
+// one channel must be ordered. It returns what the Publish goroutine
+// panicked with, if anything. Real time: a busy loop would keep a bubble's
+// clock from moving.
+func whilePublishing(t *testing.T, b *broadcast.Broker[int], subs []<-chan int, stop func()) any {
+	t.Helper()
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		b.Publish(1)
+	}()
+	deadline := time.Now().Add(500 * time.Millisecond) // a right answer delivers in microseconds
+	for delivered := false; !delivered; runtime.Gosched() {
+		for _, ch := range subs {
+			delivered = delivered || len(ch) > 0 // len does not synchronise: Publish and stop stay unordered
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Publish(1) did not deliver to any subscriber within 500ms")
+		}
+	}
+	stop()
+	select {
+	case p := <-done:
+		return p
+	case <-time.After(2 * time.Second):
+		t.Fatal("Publish(1) did not return within 2s")
+		return nil
+	}
+}
+
+// TestCloseWhilePublishing: Close and unsubscribe while a Publish is under
+// way: nothing panics, and no send races a close.
+func TestCloseWhilePublishing(t *testing.T) {
+	check.Seal(t)
+	const why = "A send on a channel that is being closed panics, or is a data race: the send, and the close in %s,\n" +
+		"must be done under the same lock, so that one waits for the other."
+	for _, which := range []string{"Close", "unsubscribe"} {
+		b := broadcast.New[int](4)
+		var subs []<-chan int
+		var unsubs []func()
+		for range 8 {
+			ch, unsub := b.Subscribe()
+			subs = append(subs, ch)
+			unsubs = append(unsubs, unsub)
+		}
+		stop := b.Close
+		if which == "unsubscribe" {
+			stop = func() {
+				for _, u := range unsubs {
+					u()
+				}
+			}
+		}
+		p := whilePublishing(t, b, subs, stop)
+		require.Nil(t, p, "Publish panicked (%v) when %s was called while it was running.\n"+why, p, which, which)
+		b.Close()
+	}
 }
 
 // TestConcurrentUse: publishers, subscribers and unsubscribers all at
@@ -242,23 +382,36 @@ func TestConcurrentUse(t *testing.T) {
 	check.Seal(t)
 	b := broadcast.New[int](4)
 	var wg sync.WaitGroup
+	panics := make(chan string, 8)
+	guard := func(f func()) func() {
+		return func() {
+			defer func() {
+				if p := recover(); p != nil {
+					panics <- fmt.Sprint("a call panicked: ", p)
+				}
+			}()
+			f()
+		}
+	}
 	for p := range 4 {
-		wg.Go(func() {
+		wg.Go(guard(func() {
 			for i := range 200 {
 				b.Publish(p*1000 + i)
 			}
-		})
+		}))
 	}
 	for range 4 {
-		wg.Go(func() {
+		wg.Go(guard(func() {
 			for range 50 {
 				ch, unsub := b.Subscribe()
 				buffered(ch)
 				unsub()
-				for range ch {
+				if _, closed := buffered(ch); !closed {
+					panics <- "the channel was still open after its unsubscribe function returned"
+					return
 				}
 			}
-		})
+		}))
 	}
 	done := make(chan struct{})
 	go func() {
@@ -267,34 +420,42 @@ func TestConcurrentUse(t *testing.T) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("4 publishers and 4 subscribers working at once did not finish within 5 seconds:\n" +
+	case <-time.After(2 * time.Second): // real time: a right answer takes a few milliseconds
+		t.Fatal("4 publishers and 4 subscribers working at once did not finish within 2 seconds:\n" +
 			"is a Publish waiting for a subscriber, or a lock never unlocked?")
+	}
+	close(panics)
+	for p := range panics {
+		t.Errorf("with publishers and subscribers working at once: %s", p)
 	}
 	b.Close()
 }
 
 // TestNoGoroutineLeft: subscribers that range over their channels all end,
-// whether they unsubscribe or the broker closes; nothing else is left.
+// whether they unsubscribe or the broker closes, and no goroutine of the
+// broker is left once Close has returned.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	b := broadcast.New[int](2)
-	var waits []func() ([]int, bool)
-	var unsubs []func()
-	for range 4 {
-		ch, unsub := b.Subscribe()
-		unsubs = append(unsubs, unsub)
-		waits = append(waits, drain(ch))
-	}
-	for i := range 5 {
-		b.Publish(i)
-	}
-	unsubs[0]()
-	unsubs[1]()
-	b.Close()
-	for _, wait := range waits {
-		_, ended := wait()
-		require.True(t, ended, "a goroutine ranging over a subscriber's channel did not end after Close")
-	}
-	check.NoLeaks(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		b := broadcast.New[int](2)
+		var waits []func() ([]int, bool)
+		var unsubs []func()
+		for range 4 {
+			ch, unsub := b.Subscribe()
+			unsubs = append(unsubs, unsub)
+			waits = append(waits, drain(ch))
+		}
+		for i := range 5 {
+			publish(t, b, i)
+		}
+		unsubs[0]()
+		unsubs[1]()
+		b.Close()
+		check.Settled(t, "Close returned")
+		for i, wait := range waits {
+			_, ended := wait()
+			require.True(t, ended, "a goroutine ranging over subscriber %d's channel did not end after %s", i,
+				map[bool]string{true: "it unsubscribed", false: "Close"}[i < 2])
+		}
+	})
 }

@@ -312,6 +312,8 @@ func TestNoFetchAfterCancelWhileWaiting(t *testing.T) {
 				"anyway. A page that waited for its slot may find ctx done when it gets it: look at ctx.Err() again\n"+
 				"after taking the slot, and do not fetch then.")
 		assert.Equal(t, first, urls(got), "Crawl should return the pages it fetched, and only those")
+		assert.ErrorIs(t, got[first[1]], context.Canceled, "the fetch of %s was in flight when ctx was cancelled, but it never\n"+
+			"heard of it: hand Crawl's ctx to Fetch, so that fetches in flight can stop too", first[1])
 	})
 }
 

@@ -498,3 +498,25 @@ func TestTransfersWithoutSharedAccountsRunAtOnce(t *testing.T) {
 		"own locks, taken in one order, are enough.")
 	assert.Equal(t, map[string]int{"alice": 90, "bob": 110, "carol": 80, "dave": 120}, v.balancesLocked())
 }
+
+// TestNoLostUpdate: bob pays alice while amy pays bob, at the same moment,
+// 40 times. Both transfers lock bob; a transfer that lets go of an account
+// between reading its balance and writing it back can lose the other's
+// update, when it is the one that gets bob first, which is up to the
+// scheduler: so 40 tries (the mutant unlock-between-read-and-write failed
+// 20 of 20 runs, with and without -race, on 1 and 2 cores).
+func TestNoLostUpdate(t *testing.T) {
+	check.Seal(t)
+	for range 40 {
+		v := newVault(map[string]int{"alice": 100, "amy": 100, "bob": 100})
+		v.barrier = true
+		errs := v.run(t, []transfer{{"bob", "alice", 10}}, []transfer{{"amy", "bob", 20}})
+		assert.NoError(t, errs[0][0])
+		assert.NoError(t, errs[1][0])
+		if !assert.Equal(t, map[string]int{"alice": 110, "amy": 80, "bob": 110}, v.balances(),
+			"bob->alice 10 and amy->bob 20 at the same moment: an update was lost. Hold both accounts' locks\n"+
+				"from the moment you read a balance until you have written it back.") {
+			return
+		}
+	}
+}

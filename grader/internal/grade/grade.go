@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	course "github.com/go-concurrency-lab/course"
@@ -23,6 +24,7 @@ import (
 	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"github.com/go-concurrency-lab/course/grader/internal/rules"
 	"github.com/go-concurrency-lab/course/grader/internal/run"
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/testjson"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 	"github.com/go-concurrency-lab/course/grader/internal/verdict"
@@ -168,15 +170,23 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
 	}
 	// go vet's analyzers look at the student's code while the tests run:
-	// what they find is reported first.
+	// what they find is reported first. Vet starts once the first event
+	// of the tests arrives, when run has written and closed its files: a
+	// process started while a file is open for writing holds it until its
+	// exec, and its close then looks like a write to run's guard.
 	vetted := make(chan map[string][]vet.Finding, 1)
-	go func() {
-		var pkgs []string
-		for _, pk := range req.Packages {
-			pkgs = append(pkgs, pk.ImportPath)
-		}
-		vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
-	}()
+	var startVet sync.Once
+	goVet := func() {
+		startVet.Do(func() {
+			var pkgs []string
+			for _, pk := range req.Packages {
+				pkgs = append(pkgs, pk.ImportPath)
+			}
+			go func() {
+				vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
+			}()
+		})
+	}
 	// applyVet gives the folder what go vet found, once, before the first
 	// result is told (vet is done long before the first test binary is).
 	vetDone := false
@@ -185,6 +195,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return
 		}
 		vetDone = true
+		goVet()
 		for ip, fs := range <-vetted {
 			var vf []verdict.VetFinding
 			for _, x := range fs {
@@ -212,6 +223,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			if ip, ok := byArg[ev.FailedBuild]; ok {
 				ev.FailedBuild = ip
 			}
+			goVet()
 			folder.Event(ev)
 			if p.Event != nil {
 				p.Event(ev)
@@ -301,6 +313,12 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 	for _, i := range which {
 		bad := rules.Imports(pkgsOf, inputs[i].ImportPath, targets[i].Dir, rules.AllowedImports(targets[i].Exercise.Imports), rel)
 		if len(bad) == 0 {
+			// The seal package goes first: a file laid into the package
+			// imports it, so its init reads the key before any init of
+			// the student's.
+			if l := listed[inputs[i].ImportPath]; l != nil && l.Name != "" {
+				pkgs[i].Add[earlyName(targets[i].Dir)] = seal.EarlyFile(l.Name)
+			}
 			continue
 		}
 		var lines []string
@@ -315,6 +333,17 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 // ended reports whether a package's event is its last: its result.
 func ended(a testjson.Action) bool {
 	return a == testjson.Pass || a == testjson.Fail || a == testjson.Skip
+}
+
+// earlyName is a name for seal's file in the package folder dir that no
+// file of the student's has.
+func earlyName(dir string) string {
+	for i := 0; ; i++ {
+		name := fmt.Sprintf("zz_grader_seal%d.go", i)
+		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
+			return name
+		}
+	}
 }
 
 // maxSource bounds one source file of a student's.

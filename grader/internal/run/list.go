@@ -17,6 +17,7 @@ import (
 // and every package it depends on.
 type Listed struct {
 	ImportPath string
+	Name       string
 	Dir        string
 	Standard   bool
 	Module     *struct {
@@ -32,7 +33,7 @@ type Listed struct {
 }
 
 // listFields are the fields List asks the go command for.
-const listFields = "ImportPath,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles," +
+const listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles," +
 	"SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles,EmbedPatterns,Imports,Deps,Error"
 
 // List runs `go list -e -deps -json` over the request's packages, with the

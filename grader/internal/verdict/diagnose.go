@@ -665,7 +665,19 @@ func (p *pkg) lookAt(msg string) string {
 		}
 	}
 	best, at := -1, fn{}
+	// The function a message says something must do ("Wait must wait")
+	// is the one to look at; else the first one it names.
 	for _, f := range fns {
+		loc := regexp.MustCompile(`\b` + regexp.QuoteMeta(f.name) + `(\(\))? (must|should) `).FindStringIndex(msg)
+		if loc != nil && (best < 0 || loc[0] < best) {
+			best, at = loc[0], f
+		}
+	}
+	must := best >= 0
+	for _, f := range fns {
+		if must {
+			break
+		}
 		// An exported name is a name wherever it is; an unexported one
 		// only where it is called ("hello world" is no call of hello).
 		re := `\b` + regexp.QuoteMeta(f.name) + `\b`
@@ -708,12 +720,12 @@ func (p *pkg) fitCode(msg string) string {
 	lines := strings.Split(msg, "\n")
 	var out []string
 	code := p.code()
-	for i, l := range lines {
+	hasTool := ""
+	for _, l := range lines {
 		// "e.g. with a sync.WaitGroup" to code that has one: it is there,
 		// the question is how it is used.
-		if m := toolRE.FindStringSubmatch(l); m != nil && strings.Contains(code, m[1]+m[2]) && !strings.Contains(msg, "your code has one") {
-			lines[i] = strings.Replace(l, m[0], m[0]+" (your code has one: look at how it is used)", 1)
-			l = lines[i]
+		if m := toolRE.FindStringSubmatch(l); m != nil && hasTool == "" && strings.Contains(code, m[1]+m[2]) {
+			hasTool = m[1] + m[2]
 		}
 		m := snippetRE.FindStringSubmatch(l)
 		if m == nil || !p.hasEverywhere(m[1]) {
@@ -727,6 +739,9 @@ func (p *pkg) fitCode(msg string) string {
 			note += ".)"
 		}
 		out = append(out, note)
+	}
+	if hasTool != "" {
+		out = append(out, fmt.Sprintf("(Your code has a %s already: look at how it is used.)", hasTool))
 	}
 	return strings.Join(out, "\n")
 }

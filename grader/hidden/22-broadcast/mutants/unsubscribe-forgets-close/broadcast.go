@@ -14,7 +14,7 @@ type Broker[T any] struct {
 }
 
 func New[T any](buffer int) *Broker[T] {
-	return &Broker[T]{buffer: buffer, subs: make(map[chan T]struct{})}
+	return &Broker[T]{buffer: max(buffer, 1), subs: make(map[chan T]struct{})}
 }
 
 func (b *Broker[T]) Subscribe() (<-chan T, func()) {

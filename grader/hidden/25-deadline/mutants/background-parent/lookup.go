@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake SA4009 overwriting the caller's ctx with context.Background() is the mistake
+
 package deadline
 
 import (

@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake lostcancel the cancel left uncalled on the error path is the mistake
+
 package deadline
 
 import (

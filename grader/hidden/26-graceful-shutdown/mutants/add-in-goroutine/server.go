@@ -1,5 +1,8 @@
 //go:build gclhidden
 
+//lint:mistake waitgroup wg.Add inside the goroutine is the mistake
+//lint:mistake SA2000 wg.Add inside the goroutine is the mistake
+
 // Package gracefulshutdown runs jobs until it is told to stop, and then
 // stops gracefully: it refuses new jobs, lets the running ones finish, and
 // cancels those still running when the grace period is over.

@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake SA4006 ignoring mappers (a goroutine per document) is the mistake
+
 // Package mapreduce counts words over many documents with mapper and
 // reducer goroutines.
 package mapreduce
