@@ -4,26 +4,22 @@ package orderedresults_test
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	orderedresults "github.com/go-concurrency-lab/course/exercises/20-ordered-results"
 	"github.com/go-concurrency-lab/course/grader/check"
 )
 
-// The tests run in synctest bubbles (check.InBubble), with an fn whose
-// calls the test holds (check.Hold) or orders: it knows how many calls run
-// at once, and which finishes first.
-
-// advice is what a test that ends in a deadlock tells the student.
-const advice = "Does Map wait for exactly as many goroutines (or results) as it started, one per item?"
+// bound is how long the tests wait, in real time, for code that is broken
+// (a spin loop): everything else is decided once the process is quiet
+// (check.Quiet), or stuck (check.WaitEnded gives up early on that).
+const bound = 20 * time.Second
 
 // base is added to an item's index to make its value, so that a Map that
 // mixes up items and indexes is caught.
@@ -45,214 +41,237 @@ func want(n int) []string {
 	return s
 }
 
-// calls counts the calls of fn per item; safe for concurrent use.
-type calls struct {
-	mu  sync.Mutex
-	per map[int]int
+// fake is the slow function the tests hand to Map. Each item's call enters
+// a check.Hold of its own, which holds it until the test lets that item go:
+// the test decides which call finishes first. It records the calls per
+// item, the goroutine that made each, and arguments that are not items.
+type fake struct {
+	holds []*check.Hold
+
+	mu         sync.Mutex
+	goroutines [][]int // goroutines[i]: the goroutines that called fn(items[i])
+	bad        []int
 }
 
-func (c *calls) add(x int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.per == nil {
-		c.per = map[int]int{}
+func newFake(n int) *fake {
+	f := &fake{goroutines: make([][]int, n)}
+	for range n {
+		f.holds = append(f.holds, check.NewHold())
 	}
-	c.per[x]++
+	return f
 }
 
-// check fails t unless every item of items(n) was called exactly once, and
-// nothing else.
-func (c *calls) check(t *testing.T, n int) {
-	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for x, k := range c.per {
-		if x < base || x >= base+n {
-			t.Errorf("fn was called with %d, which is not an item", x)
-		} else if k != 1 {
-			t.Errorf("with %d items, fn was called %d times for item %d: call it exactly once per item", n, k, x-base)
+func (f *fake) fn(x int) string {
+	i := x - base
+	f.mu.Lock()
+	if i < 0 || i >= len(f.holds) {
+		f.bad = append(f.bad, x)
+		f.mu.Unlock()
+		return ""
+	}
+	f.goroutines[i] = append(f.goroutines[i], check.GoroutineID())
+	f.mu.Unlock()
+	leave, _ := f.holds[i].Enter(nil)
+	defer leave()
+	return "result " + strconv.Itoa(x)
+}
+
+// inFlight returns the number of calls held now.
+func (f *fake) inFlight() int {
+	n := 0
+	for _, h := range f.holds {
+		n += h.InFlight()
+	}
+	return n
+}
+
+func (f *fake) openAll() {
+	for _, h := range f.holds {
+		h.Open()
+	}
+}
+
+// outcome is what one call of Map did.
+type outcome struct {
+	n          int
+	procs      int // GOMAXPROCS while Map started its goroutines, 0: unchanged
+	reversed   bool
+	got        []string
+	goroutines [][]int
+	bad        []int
+	caller     int  // the goroutine that called Map
+	inFlight   int  // calls in flight once every goroutine waited
+	early      int  // -1, or an item whose call was still held when Map had returned
+	atOnce     bool // Map returned before any call was let go
+	stuck      bool // Map did not return
+	left       check.Report
+}
+
+func (o *outcome) String() string {
+	if o.n == 1 {
+		return "Map with 1 item"
+	}
+	return fmt.Sprintf("Map with %d items", o.n)
+}
+
+// mapOf calls Map on n items with every call held back, waits until all
+// the goroutines have gone as far as they can (check.Quiet: no timing), and
+// looks. Then it lets the calls finish: with reversed, one by one from the
+// last item to the first, each allowed to go as far as it can before the
+// next (so results collected as they come are reversed, every run), else
+// all at once. With procs 1, Map's goroutine runs alone until it blocks: a
+// goroutine it started cannot have begun before Map waits.
+func mapOf(n, procs int, reversed bool) *outcome {
+	f := newFake(n)
+	o := &outcome{n: n, procs: procs, reversed: reversed, early: -1}
+	defer f.openAll()
+	if procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	}
+	g := check.Go(func() { o.got = orderedresults.Map(items(n), f.fn) })
+	o.caller = g.ID()
+	check.Quiet(bound)
+	o.inFlight = f.inFlight()
+	if g.Ended() && n > 0 {
+		o.early, o.atOnce = 0, true
+	}
+	if reversed {
+		for i := n - 1; i > 0 && o.early < 0; i-- {
+			f.holds[i].Open()
+			check.Quiet(bound)
+			if g.Ended() {
+				o.early = i - 1 // items 0 to i-1 are still held
+			}
 		}
 	}
-	assert.Len(t, c.per, n, "with %d items, fn must be called for every item", n)
+	f.openAll()
+	if !check.WaitEnded(bound, g) {
+		o.stuck = true
+		return o
+	}
+	check.Finished(&o.left, o.String()+" returned")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o.goroutines, o.bad = f.goroutines, f.bad
+	return o
 }
 
-// start calls Map in a goroutine; finish waits for it (a fake hour at
-// most) and checks that none of Map's goroutines is left when it returned.
-func start[T, R any](in []T, fn func(T) R) <-chan []R {
-	done := make(chan []R, 1)
-	go func() { done <- orderedresults.Map(in, fn) }()
-	return done
+// TestNoItems: with no items, nil or empty, Map returns an empty slice at
+// once and never calls fn.
+func TestNoItems(t *testing.T) {
+	check.Seal(t)
+	for _, in := range [][]int{nil, {}} {
+		f := newFake(0)
+		var got []string
+		g := check.Go(func() { got = orderedresults.Map(in, f.fn) })
+		require.True(t, check.WaitEnded(bound, g),
+			"Map with no items (%#v) did not return. With no items there is nothing to wait for: is it\n"+
+				"waiting for a result (a receive from a channel) before it counts how many it still needs?", in)
+		require.Empty(t, got, "Map with no items (%#v) must return an empty slice", in)
+		require.Empty(t, f.bad, "Map with no items (%#v) called fn with %v: with no items, fn is never called", in, f.bad)
+		check.Finished(t, fmt.Sprintf("Map(%#v, fn) returned", in))
+	}
 }
 
-func finish[R any](t *testing.T, done <-chan []R) []R {
+// cases are a few small inputs whose calls finish last item first, and one
+// with more items than any machine has cores; half of them with GOMAXPROCS 1
+// while Map starts its goroutines.
+func cases() []*outcome {
+	many := max(64, 2*runtime.NumCPU()+1, 2*runtime.GOMAXPROCS(0)+1)
+	var out []*outcome
+	for i, n := range []int{1, 2, 3, 5, 10, many, 4} {
+		o := mapOf(n, 1-i%2, n <= 10)
+		out = append(out, o)
+		if o.stuck || o.early >= 0 {
+			break // goroutines left behind would only pile up
+		}
+	}
+	return out
+}
+
+var (
+	sweepOnce sync.Once
+	outcomes  []*outcome
+)
+
+// sweep hands look the outcome of Map for every case. The calls are made
+// once, by the first test that asks; each test looks at one side of them.
+func sweep(t *testing.T, look func(o *outcome)) {
 	t.Helper()
-	select {
-	case got := <-done:
-		check.Settled(t, "Map returned")
-		return got
-	case <-time.After(time.Hour):
-		t.Fatal("Map did not return, although every call of fn had returned. Is it waiting for a goroutine that\n" +
-			"never ends, or receiving more results than were sent?")
-		return nil
+	sweepOnce.Do(func() { outcomes = cases() })
+	for _, o := range outcomes {
+		if o.stuck {
+			t.Fatalf("%s did not return, even once every call of fn had returned. Is it waiting for a goroutine\n"+
+				"that never ends, or receiving more results than were sent?\n%s", o, check.TimeMarker)
+		}
+		look(o)
+		if t.Failed() {
+			return
+		}
 	}
 }
 
-// probeFailed is set once allAtOnce failed: the code under test is the same
-// in every test, so the later probes fail at once instead of waiting again.
-var probeFailed atomic.Bool
-
-// allAtOnce runs Map on n items in real time, outside any bubble, with an
-// fn that waits until all n calls are in flight, and reports whether they
-// were within 500ms (a right answer takes microseconds). This comes first:
-// calls that take turns on a sync.Mutex would stall a bubble (a goroutine
-// waiting for a mutex keeps fake time from moving) instead of failing.
-func allAtOnce(t *testing.T, n int) bool {
-	t.Helper()
-	if probeFailed.Load() {
-		t.Errorf("not run: the calls of fn never all ran at once (see the first test that failed); fix that first")
-		return false
-	}
-	h := check.NewHold()
-	done := start(items(n), func(x int) string {
-		leave, _ := h.Enter(nil)
-		defer leave()
-		return "result " + strconv.Itoa(x)
-	})
-	ok := h.WaitInFlight(n, 500*time.Millisecond)
-	got := h.InFlight()
-	h.Open()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
-		t.Errorf("Map with %d items did not return within 2s of its calls being let through", n)
-		return false
-	}
-	if !ok {
-		t.Errorf("with %d items, each call of fn waiting for the others, at most %d calls ran at the same time.\n"+
-			"fn is the slow part, so every item's call must run at once, each in a goroutine of its own, and only\n"+
-			"then does Map wait for them. A lock held around the call to fn, waiting inside the loop, or a few\n"+
-			"workers for all the items make the calls wait for each other.", n, got)
-		probeFailed.Store(true)
-	}
-	return ok
-}
-
-// TestResultsInInputOrder: result i is fn(items[i]), for any number of
-// items, zero values and no items included.
+// TestResultsInInputOrder: result i is fn(items[i]), also when the calls
+// finish last item first.
 func TestResultsInInputOrder(t *testing.T) {
 	check.Seal(t)
-	check.InBubble(t, advice, func(t *testing.T) {
-		for _, n := range []int{0, 1, 2, 5, 50} {
-			var c calls
-			got := finish(t, start(items(n), func(x int) string {
-				c.add(x)
-				return "result " + strconv.Itoa(x)
-			}))
-			c.check(t, n)
-			require.Len(t, got, n, "Map with %d items must return %d results, one per item", n, n)
-			if n > 0 {
-				require.Equal(t, want(n), got,
-					"Map with %d items returned the wrong results. Result i must be fn(items[i]): put each result at its\n"+
-						"item's index (results[i] = fn(item)), and return only after every call has returned (wg.Wait).", n)
+	sweep(t, func(o *outcome) {
+		require.Empty(t, o.bad, "fn was called with values that are not items: %v", o.bad)
+		require.Len(t, o.got, o.n, "%s must return %d results, one per item", o, o.n)
+		if o.early >= 0 {
+			return // TestReturnsAfterEveryCall says what is wrong
+		}
+		how := ""
+		if o.reversed {
+			how = ", whose calls finished last item first,"
+		}
+		require.Equal(t, want(o.n), o.got,
+			"%s%s returned the results in the wrong places. Result i must be fn(items[i]), whichever\n"+
+				"call finished first. Results collected in the order they arrive (append, or a receive from a channel)\n"+
+				"follow the order the calls finished in: give each goroutine its own place, results[i] = fn(item).", o, how)
+	})
+	lens := orderedresults.Map([]string{"a", "bb", "", "dddd"}, func(s string) int { return len(s) })
+	require.Equal(t, []int{1, 2, 0, 4}, lens, "Map(items, fn) with strings and fn = len (a 0 result is a result like any other)")
+}
+
+// TestCallsRunAtTheSameTime: fn is called once per item, each call in a
+// goroutine of its own, all at the same time, however many cores there are.
+func TestCallsRunAtTheSameTime(t *testing.T) {
+	check.Seal(t)
+	sweep(t, func(o *outcome) {
+		require.Empty(t, o.bad, "fn was called with values that are not items: %v", o.bad)
+		for i, gs := range o.goroutines {
+			require.Len(t, gs, 1, "%s called fn %d times for item %d: call it exactly once per item", o, len(gs), i)
+		}
+		if !o.atOnce && o.inFlight != o.n {
+			t.Fatalf("%s: only %d of the %d calls of fn were running at the same time, while the others waited.\n"+
+				"fn is the slow part: start one goroutine per item, all of them, so that every call runs at once,\n"+
+				"and only then wait for them. A lock held around the call to fn, waiting inside the loop, or a\n"+
+				"limit of as many goroutines as the machine has cores makes them go a few at a time.", o, o.inFlight, o.n)
+		}
+		by := map[int]int{}
+		for i, gs := range o.goroutines {
+			if gs[0] == o.caller {
+				t.Fatalf("%s called fn for item %d itself, in the goroutine that called Map: call fn for every\n"+
+					"item in a goroutine of its own, and let Map only start them and wait.", o, i)
+			}
+			if by[gs[0]]++; by[gs[0]] > 1 {
+				t.Fatalf("%s called fn for two items from the same goroutine: start one goroutine per item.", o)
 			}
 		}
-		lens := finish(t, start([]string{"a", "bb", "", "dddd"}, func(s string) int { return len(s) }))
-		assert.Equal(t, []int{1, 2, 0, 4}, lens, "Map(items, fn) with strings and fn = len")
-		none := finish(t, start([]int(nil), func(x int) int { return x }))
-		assert.Empty(t, none, "Map with no items (nil) returns an empty slice")
 	})
 }
 
-// TestCallsRunAtTheSameTime: all calls are in flight at once, fn is
-// called once per item, and Map has not returned while they run. On one P
-// (check.OneProc) the goroutines Map starts run only once Map waits, every
-// run: a Map that counts them only once they run (wg.Add inside the
-// goroutine) is caught returning early.
-func TestCallsRunAtTheSameTime(t *testing.T) {
+// TestReturnsAfterEveryCall: Map returns only after every call of fn has
+// returned, and leaves no goroutine behind.
+func TestReturnsAfterEveryCall(t *testing.T) {
 	check.Seal(t)
-	check.OneProc(t)
-	for _, n := range []int{2, 8, 100} {
-		if !allAtOnce(t, n) {
-			return
+	sweep(t, func(o *outcome) {
+		if o.early >= 0 {
+			t.Fatalf("%s returned while the call of fn for item %d was still running: it did not wait for every\n"+
+				"goroutine. Count each goroutine in before it starts (wg.Add(1) before the go statement, or wg.Go),\n"+
+				"and wait for all of them (wg.Wait, or one receive per item) before returning.", o, o.early)
 		}
-		check.InBubble(t, advice, func(t *testing.T) {
-			h := check.NewHold()
-			var c calls
-			done := start(items(n), func(x int) string {
-				c.add(x)
-				leave, _ := h.Enter(nil)
-				defer leave()
-				return "result " + strconv.Itoa(x)
-			})
-			synctest.Wait() // every goroutine that can call fn has called it
-			got := h.InFlight()
-			select {
-			case <-done:
-				t.Errorf("Map returned while %d calls of fn were still running (the test was holding them). Map must\n"+
-					"return only once every call has returned: wait for the goroutines (sync.WaitGroup) before returning.", got)
-			default:
-			}
-			h.Open()
-			res := finish(t, done)
-			require.Equal(t, n, got, "with %d items, %d calls of fn ran at the same time; want all %d, each in a goroutine\n"+
-				"of its own", n, got, n)
-			c.check(t, n)
-			require.Equal(t, want(n), res, "with %d items, result i must be fn(items[i])", n)
-		})
-	}
-}
-
-// TestOrderWhenLaterItemsFinishFirst: the calls finish in reverse order, the
-// last item first, and the results still come back in the items' order.
-func TestOrderWhenLaterItemsFinishFirst(t *testing.T) {
-	check.Seal(t)
-	for _, n := range []int{3, 10} {
-		if !allAtOnce(t, n) {
-			return
-		}
-		check.InBubble(t, advice, func(t *testing.T) {
-			finished := make([]chan struct{}, n+1) // finished[i] is closed when item i's call returns
-			for i := range finished {
-				finished[i] = make(chan struct{})
-			}
-			close(finished[n])
-			var mu sync.Mutex
-			var order []int
-			got := finish(t, start(items(n), func(x int) string {
-				i := x - base
-				<-finished[i+1] // item i returns only after item i+1 has returned
-				mu.Lock()
-				order = append(order, i)
-				mu.Unlock()
-				close(finished[i])
-				return "result " + strconv.Itoa(x)
-			}))
-			mu.Lock()
-			defer mu.Unlock()
-			require.Equal(t, want(n), got,
-				"with %d items whose calls finished last item first (the order they finished: %v), the results\n"+
-					"did not come back in the items' order. Results collected in the order they arrive (append from a\n"+
-					"channel) follow the calls' finishing order, not the input order. Put each result at its item's index.",
-				n, fmt.Sprint(order))
-		})
-	}
-}
-
-// TestNoGoroutineLeft: when Map returns, its goroutines are done (real
-// time, with goleak).
-func TestNoGoroutineLeft(t *testing.T) {
-	check.Seal(t)
-	for _, n := range []int{1, 5, 50} {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			orderedresults.Map(items(n), func(x int) int { return x })
-		}()
-		select {
-		case <-done:
-		case <-time.After(2 * time.Second):
-			t.Fatalf("Map with %d items did not return within 2 seconds\n%s", n, check.TimeMarker)
-		}
-		check.NoLeaks(t)
-	}
+		o.left.Tell(t)
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	course "github.com/go-concurrency-lab/course"
@@ -169,15 +170,23 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			Time: s.After > 0, Output: s.Output, MaxOutput: req.MaxOutput})
 	}
 	// go vet's analyzers look at the student's code while the tests run:
-	// what they find is reported first.
+	// what they find is reported first. Vet starts once the first event
+	// of the tests arrives, when run has written and closed its files: a
+	// process started while a file is open for writing holds it until its
+	// exec, and its close then looks like a write to run's guard.
 	vetted := make(chan map[string][]vet.Finding, 1)
-	go func() {
-		var pkgs []string
-		for _, pk := range req.Packages {
-			pkgs = append(pkgs, pk.ImportPath)
-		}
-		vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
-	}()
+	var startVet sync.Once
+	goVet := func() {
+		startVet.Do(func() {
+			var pkgs []string
+			for _, pk := range req.Packages {
+				pkgs = append(pkgs, pk.ImportPath)
+			}
+			go func() {
+				vetted <- vet.Run(ctx, vet.Request{Dir: root, ModFile: p.ModFile, SumFile: p.SumFile, Packages: pkgs})
+			}()
+		})
+	}
 	// applyVet gives the folder what go vet found, once, before the first
 	// result is told (vet is done long before the first test binary is).
 	vetDone := false
@@ -186,6 +195,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			return
 		}
 		vetDone = true
+		goVet()
 		for ip, fs := range <-vetted {
 			var vf []verdict.VetFinding
 			for _, x := range fs {
@@ -213,6 +223,7 @@ func Run(ctx context.Context, p Plan) (Outcome, error) {
 			if ip, ok := byArg[ev.FailedBuild]; ok {
 				ev.FailedBuild = ip
 			}
+			goVet()
 			folder.Event(ev)
 			if p.Event != nil {
 				p.Event(ev)
