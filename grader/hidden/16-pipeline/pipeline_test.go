@@ -257,7 +257,16 @@ func TestMapDoesNotSpin(t *testing.T) {
 	check.Seal(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	in := make(chan int)
-	out := pipeline.Map(ctx, in, plNewCounter(0).square)
+	got := make(chan (<-chan int), 1)
+	go func() { got <- pipeline.Map(ctx, in, plNewCounter(0).square) }()
+	var out <-chan int
+	select {
+	case out = <-got:
+	case <-time.After(time.Second):
+		cancel()
+		close(in)
+		t.Fatal("Map did not return within a second: it must return at once and do its work in a goroutine of its own")
+	}
 	quiet := check.Quiet(300 * time.Millisecond)
 	cancel()
 	close(in)
