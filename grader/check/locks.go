@@ -2,8 +2,10 @@ package check
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -97,10 +99,25 @@ func (l Locks) StallWriters() (release func()) {
 			writerMutex(m).Lock()
 		}
 	})
+	since := time.Now()
 	return func() {
 		unseen(func() {
+			// A waiter that has waited over a millisecond and then
+			// finds the mutex taken puts it in starvation mode: Unlock
+			// hands it to the first in line, and latecomers queue behind.
+			// The callers of Lock then take turns strictly, so a second
+			// Lock of one caller (a critical section split in two) comes
+			// after the next caller's first: on every run, not when the
+			// scheduler happens to interleave them.
+			time.Sleep(time.Until(since.Add(2 * time.Millisecond)))
+			prev := runtime.GOMAXPROCS(1)
+			defer runtime.GOMAXPROCS(prev)
 			for _, m := range l.RWMutexes {
-				writerMutex(m).Unlock()
+				w := writerMutex(m)
+				w.Unlock()
+				w.Lock()          // before the woken waiter can run
+				runtime.Gosched() // it runs, finds the mutex taken, and starves
+				w.Unlock()        // hands it over
 			}
 		})
 	}

@@ -15,8 +15,11 @@ type lockedThing struct {
 }
 
 func TestLocksOf(t *testing.T) {
-	x := &lockedThing{p: new(sync.Mutex)}
+	x := &lockedThing{p: new(sync.Mutex)} // x.none stays nil: not a lock to take
 	l := LocksOf(x)
+	if x.none != nil {
+		t.Fatal("x.none must stay nil")
+	}
 	if len(l.RWMutexes) != 1 || l.RWMutexes[0] != &x.mu {
 		t.Errorf("RWMutexes = %v, want &x.mu", l.RWMutexes)
 	}
@@ -31,8 +34,8 @@ func TestLocksOf(t *testing.T) {
 func TestHoldAsReader(t *testing.T) {
 	x := &lockedThing{}
 	release := LocksOf(x).HoldAsReader()
-	reader := Go(func() { x.mu.RLock(); x.mu.RUnlock() })
-	exclusive := Go(func() { x.inner.m.Lock(); x.inner.m.Unlock() })
+	reader := Go(func() { x.mu.RLock(); defer x.mu.RUnlock(); _ = x.n })
+	exclusive := Go(func() { x.inner.m.Lock(); defer x.inner.m.Unlock(); x.n++ })
 	if !WaitParked(5*time.Second, reader, exclusive) || !reader.Ended() || exclusive.Ended() {
 		t.Fatalf("with the locks held as a reader, RLock must go on (%q) and Lock wait (%q)", reader.State(), exclusive.State())
 	}
@@ -46,13 +49,13 @@ func TestStallWriters(t *testing.T) {
 	x := &lockedThing{}
 	release := LocksOf(x).StallWriters()
 	writers := []*Goroutine{
-		Go(func() { x.mu.Lock(); x.mu.Unlock() }),
-		Go(func() { x.mu.Lock(); x.mu.Unlock() }),
+		Go(func() { x.mu.Lock(); defer x.mu.Unlock(); x.n++ }),
+		Go(func() { x.mu.Lock(); defer x.mu.Unlock(); x.n++ }),
 	}
 	if !WaitParked(5*time.Second, writers...) || writers[0].Ended() || writers[1].Ended() {
 		t.Fatal("with the writers stalled, Lock must wait")
 	}
-	reader := Go(func() { x.mu.RLock(); x.mu.RUnlock() })
+	reader := Go(func() { x.mu.RLock(); defer x.mu.RUnlock(); _ = x.n })
 	if !WaitEnded(5*time.Second, reader) {
 		t.Fatalf("with the writers stalled, RLock must still go on; it is %q (has sync.RWMutex changed?)", reader.State())
 	}

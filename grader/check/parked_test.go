@@ -1,15 +1,18 @@
 package check
 
 import (
+	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
 func TestWaitParked(t *testing.T) {
 	var mu sync.Mutex
+	locks := 0
 	mu.Lock()
-	locked := Go(func() { mu.Lock(); mu.Unlock() })
+	locked := Go(func() { mu.Lock(); defer mu.Unlock(); locks++ })
 	ch := make(chan int)
 	receiving := Go(func() { <-ch })
 	ended := Go(func() {})
@@ -28,20 +31,15 @@ func TestWaitParked(t *testing.T) {
 	<-locked.Done()
 	<-receiving.Done()
 
-	stop := make(chan struct{})
+	var stop atomic.Bool
 	spinning := Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
+		for !stop.Load() {
 		}
 	})
 	if WaitParked(20*time.Millisecond, spinning) {
 		t.Errorf("a goroutine that spins is not parked, but WaitParked said so (state %q)", spinning.State())
 	}
-	close(stop)
+	stop.Store(true)
 	<-spinning.Done()
 }
 
@@ -102,9 +100,10 @@ func (r *recorder) Errorf(f string, a ...any) { r.msgs = append(r.msgs, f) }
 func TestQuietAndFinished(t *testing.T) {
 	ch := make(chan int)
 	var mu sync.Mutex
+	held := 0
 	mu.Lock()
 	g1 := Go(func() { <-ch })
-	g2 := Go(func() { mu.Lock(); mu.Unlock() })
+	g2 := Go(func() { mu.Lock(); defer mu.Unlock(); held++ })
 	if !Quiet(5 * time.Second) {
 		t.Fatal("Quiet: goroutines waiting on a channel and a mutex are quiet")
 	}
@@ -136,7 +135,7 @@ func TestQuietSeesEveryoneArrive(t *testing.T) {
 		g := Go(func() {
 			for range 8 {
 				wg.Go(func() {
-					leave, _ := h.Enter(nil)
+					leave, _ := h.Enter(context.Background())
 					leave()
 				})
 			}

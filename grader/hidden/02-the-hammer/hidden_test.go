@@ -129,6 +129,7 @@ var groups = [][]hammer.Person{
 	{{Name: "Eve", Nails: 5}, {Name: "Finn", Nails: 5}, {Name: "Gus", Nails: 5}, {Name: "Hal", Nails: 5}},
 	{{Name: "Zed", Nails: 0}, {Name: "Amy", Nails: 2}, {Name: "Yan", Nails: 0}},
 	{{Name: "Nobody", Nails: 0}},
+	{{Name: "Neg", Nails: -2}, {Name: "Pat", Nails: 2}, {Name: "Ron", Nails: 1}},
 	nil,
 }
 

@@ -3,6 +3,7 @@
 package parallelsum_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"slices"
@@ -56,7 +57,7 @@ func (s *store) read(offset, count int) []int {
 	s.mu.Lock()
 	s.reads = append(s.reads, read{offset, count, check.GoroutineID()})
 	s.mu.Unlock()
-	leave, _ := s.hold.Enter(nil)
+	leave, _ := s.hold.Enter(context.Background())
 	defer leave()
 	if offset < 0 || count < 0 || offset+count > len(s.nums) {
 		return nil

@@ -3,6 +3,7 @@
 package once_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"testing/synctest"
@@ -34,7 +35,7 @@ func newInit(value *config, err error) *fakeInit {
 }
 
 func (f *fakeInit) init() (*config, error) {
-	leave, _ := f.hold.Enter(nil)
+	leave, _ := f.hold.Enter(context.Background())
 	defer leave()
 	return f.value, f.err
 }

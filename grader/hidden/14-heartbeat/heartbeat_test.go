@@ -47,6 +47,14 @@ func (r *hbRecorder) beat() {
 		// mistake instead of ticking forever.
 		runtime.Goexit()
 	}
+	if len(r.at) >= 1000 {
+		r.lateBeats++
+		r.mu.Unlock()
+		// A thousand beats: no test waits that long. Start must have run
+		// the loop itself instead of in a goroutine (or it never stops);
+		// end here rather than beat for ever.
+		runtime.Goexit()
+	}
 	r.at = append(r.at, time.Since(r.start))
 	r.running++
 	r.mu.Unlock()

@@ -188,7 +188,10 @@ func TestNoBusyLoopWhileOneIsOpen(t *testing.T) {
 	check.Seal(t)
 	for _, first := range []string{"a", "b"} {
 		a, b := make(chan int), make(chan int)
-		out := mergechannels.Merge(a, b)
+		out := mcMergeAtOnce(t, a, b)
+		if out == nil {
+			return
+		}
 		closed, open := a, b
 		if first == "b" {
 			closed, open = b, a
@@ -224,6 +227,25 @@ func TestNoGoroutineLeft(t *testing.T) {
 			check.Settled(t, "the merged channel was closed")
 		}
 	})
+}
+
+// mcMergeAtOnce calls Merge in a goroutine and expects it to return within
+// a second of real time (it must return at once; this test runs outside a
+// bubble, so a Merge that does the merging itself would hang it).
+func mcMergeAtOnce(t *testing.T, a, b chan int) <-chan int {
+	t.Helper()
+	got := make(chan (<-chan int), 1)
+	go func() { got <- mergechannels.Merge(a, b) }()
+	select {
+	case out := <-got:
+		return out
+	case <-time.After(time.Second):
+		close(a)
+		close(b)
+		t.Errorf("Merge did not return within a second. Merge must return at once and do the merging in a\n" +
+			"goroutine of its own (go func() { ... }()), so that the caller can start receiving.")
+		return nil
+	}
 }
 
 // mcPackagePrefix is "<import path of this package>.", whatever folder is

@@ -246,3 +246,74 @@ func TestGenerateClosesOnCancel(t *testing.T) {
 		check.Settled(t, "Generate's channel was closed")
 	})
 }
+
+// TestMapDoesNotSpin: Map's input is open and has nothing to send: Map's
+// goroutine must wait (parked in a receive or a select), not spin. This
+// one runs in real time, outside a bubble: a goroutine that never blocks
+// would keep a bubble from ever going idle. check.Quiet waits until every
+// goroutine is parked, at most 300ms: a correct Map parks after one
+// scheduling; a select with a default case never does.
+func TestMapDoesNotSpin(t *testing.T) {
+	check.Seal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	in := make(chan int)
+	got := make(chan (<-chan int), 1)
+	go func() { got <- pipeline.Map(ctx, in, plNewCounter(0).square) }()
+	var out <-chan int
+	select {
+	case out = <-got:
+	case <-time.After(time.Second):
+		cancel()
+		close(in)
+		t.Fatal("Map did not return within a second: it must return at once and do its work in a goroutine of its own")
+	}
+	quiet := check.Quiet(300 * time.Millisecond)
+	cancel()
+	close(in)
+	go func() {
+		for range out { // let Map end, without waiting for it
+		}
+	}()
+	if !quiet {
+		t.Errorf("Map's input was open with nothing to send, and for 300ms Map's goroutine never waited: it kept\n" +
+			"running, a busy loop that burns a CPU core. Wait for a value in a select without a default case\n" +
+			"(its cases: the receive from in, and <-ctx.Done()): a select with no case ready then blocks.")
+	}
+}
+
+// TestFirstNStopsWhenCallerCancels: the caller's ctx is cancelled while f
+// works on the 2nd value and nobody else can move: FirstN must stop its
+// stages (they watch a ctx made from the caller's) and return the results
+// it has, fewer than the 3 it asked for.
+func TestFirstNStopsWhenCallerCancels(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		release := make(chan struct{})
+		calls := 0
+		f := func(v int) int {
+			calls++
+			if calls == 2 {
+				<-release
+			}
+			return v * v
+		}
+		done := make(chan []int, 1)
+		go func() { done <- pipeline.FirstN(ctx, plRange(1000), f, 3) }()
+		synctest.Wait() // f holds the 2nd value; Generate waits to send the 3rd
+		cancel()
+		synctest.Wait()
+		close(release)
+		select {
+		case got := <-done:
+			assert.Less(t, len(got), 3,
+				"the caller cancelled ctx while f worked on the 2nd value, and FirstN went on to return %v: its stages must\n"+
+					"watch a ctx made from the caller's (context.WithCancel(ctx)), not from context.Background(), so that\n"+
+					"the caller can stop them too.", got)
+			check.Settled(t, "FirstN had returned")
+		case <-time.After(plPatience):
+			t.Errorf("the caller cancelled ctx, and FirstN did not return within %v", plPatience)
+		}
+	})
+}

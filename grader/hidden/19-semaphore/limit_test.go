@@ -269,6 +269,25 @@ func TestFailedCallsFreeTheirPlace(t *testing.T) {
 	})
 }
 
+type ctxKey struct{}
+
+// TestPassesTheCallOn: svc gets the caller's ctx and request, and the
+// caller gets what svc returned.
+func TestPassesTheCallOn(t *testing.T) {
+	check.Seal(t)
+	ctx := context.WithValue(context.Background(), ctxKey{}, "the caller's")
+	var seen any
+	limited := semaphore.Limit(2, func(ctx context.Context, req int) (int, error) {
+		seen = ctx.Value(ctxKey{})
+		return req * 10, nil
+	})
+	v, err := limited(ctx, 4)
+	require.NoError(t, err)
+	assert.Equal(t, 40, v, "the call must return what the service returned")
+	assert.Equal(t, "the caller's", seen, "the service must get the caller's ctx (svc(ctx, req)), not a context of its own:\n"+
+		"the caller's cancel and deadline must reach the service")
+}
+
 // TestNoGoroutineLeft: Limit and its calls leave no goroutine behind (real
 // time).
 func TestNoGoroutineLeft(t *testing.T) {

@@ -376,6 +376,65 @@ func TestCloseWhilePublishing(t *testing.T) {
 	}
 }
 
+// afterwards runs first in a goroutine of its own and then, once it has
+// returned, then in this one. The test learns that first has returned by
+// polling len of a buffered channel, which does not synchronise: nothing
+// orders first before then but what the broker does itself. Every read and
+// write of the broker's state must be under its lock, or the race detector
+// reports the two calls' accesses as a data race, every run (whatever the
+// real order, accesses that no lock orders are a race to it).
+func afterwards(t *testing.T, first, then func()) {
+	t.Helper()
+	returned := make(chan struct{}, 1)
+	go func() {
+		first()
+		returned <- struct{}{}
+	}()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(returned) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("a call of the broker did not return within 2s")
+		}
+		runtime.Gosched()
+	}
+	then()
+}
+
+// TestOneAfterAnother: methods called one after the other from different
+// goroutines, ordered by nothing but the broker's lock: Subscribe then
+// Publish, an unsubscribe then Publish, Close then Subscribe, Close then
+// Close, Subscribe then Close. Each call's reads and writes of the
+// subscribers and of "closed" must be under the lock, from start to end.
+func TestOneAfterAnother(t *testing.T) {
+	check.Seal(t)
+	type step struct {
+		what        string
+		first, then func(b *broadcast.Broker[int])
+	}
+	subscribe := func(b *broadcast.Broker[int]) { b.Subscribe() }
+	for _, s := range []step{
+		{"Subscribe, then Publish", subscribe, func(b *broadcast.Broker[int]) { b.Publish(1) }},
+		{"an unsubscribe, then Publish", func(b *broadcast.Broker[int]) { _, unsub := b.Subscribe(); unsub() }, func(b *broadcast.Broker[int]) { b.Publish(1) }},
+		{"Close, then Subscribe", func(b *broadcast.Broker[int]) { b.Close() }, subscribe},
+		{"Close, then Close", func(b *broadcast.Broker[int]) { b.Close() }, func(b *broadcast.Broker[int]) { b.Close() }},
+		{"Subscribe, then Close", subscribe, func(b *broadcast.Broker[int]) { b.Close() }},
+	} {
+		b := broadcast.New[int](2)
+		b.Subscribe()
+		var p any
+		func() {
+			defer func() { p = recover() }()
+			afterwards(t, func() { s.first(b) }, func() { s.then(b) })
+		}()
+		require.Nil(t, p, "%s, from two goroutines: the second call panicked: %v", s.what, p)
+		if t.Failed() {
+			t.Logf("%s, from two goroutines one after the other: every read and write of the subscribers and of\n"+
+				"\"closed\" must be under the broker's lock, the whole check-and-change inside one Lock/Unlock.", s.what)
+			return
+		}
+	}
+}
+
 // TestConcurrentUse: publishers, subscribers and unsubscribers all at
 // once; nothing panics, nothing races.
 func TestConcurrentUse(t *testing.T) {
