@@ -3,6 +3,7 @@
 package fanoutfanin_test
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"sync"
@@ -60,7 +61,7 @@ func (w *worker) work(item int) int {
 	if again || !w.items[item] {
 		runtime.Goexit()
 	}
-	leave, _ := w.hold.Enter(nil)
+	leave, _ := w.hold.Enter(context.TODO())
 	defer leave()
 	return item*10 + 1
 }
