@@ -46,6 +46,7 @@ func (s *stamp) get() (time.Duration, bool) {
 // shutdown calls Shutdown in a goroutine and waits for it at most limit
 // (fake time), so that a Shutdown that never returns fails the test instead
 // of hanging it.
+//
 //lint:ignore ST1008 err first: it is Shutdown's result, took and ok say how the wait went
 func shutdown(s *gs.Server, ctx context.Context, limit time.Duration) (err error, took time.Duration, ok bool) {
 	start := time.Now()

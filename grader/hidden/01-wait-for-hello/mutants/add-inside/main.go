@@ -1,5 +1,8 @@
 //go:build gclhidden
 
+//lint:mistake waitgroup wg.Add inside the goroutine is the mistake
+//lint:mistake SA2000 wg.Add inside the goroutine is the mistake
+
 package main
 
 import (

@@ -1,5 +1,8 @@
 //go:build gclhidden
 
+//lint:mistake waitgroup wg.Add inside the goroutine is the mistake
+//lint:mistake SA2000 wg.Add inside the goroutine is the mistake
+
 // Package parallelsum adds up numbers that are slow to read, by reading
 // several parts of them at the same time.
 package parallelsum

@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake copylocks the value receivers that copy the Counter are the mistake
+
 // Package racycounter is a counter that many goroutines use at once.
 package racycounter
 

@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake copylocks the value receivers that copy the Counter are the mistake
+
 // Package atomiccounter is the counter of exercise 05 once more, this time
 // without a lock.
 package atomiccounter
