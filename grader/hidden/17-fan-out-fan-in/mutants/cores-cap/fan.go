@@ -4,9 +4,13 @@
 // merges their results back into one channel (fan-in).
 package fanoutfanin
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
-// FanOut starts n workers (n less than 1 counts as 1) and returns at once
+// FanOut starts n workers (n less than 1 counts as 1), but no more than
+// GOMAXPROCS of them, and returns at once
 // with one result channel per worker. The workers share in: each receives
 // items from it, calls work on each, and sends the result on its own
 // channel. A worker closes its channel and ends once in is closed and it
