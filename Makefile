@@ -61,8 +61,9 @@ lint:
 lint-go:
 	$(GO) run ./grader/internal/lint
 
+# -contracts: every exercise has its contract table (since issue 13).
 selftest:
-	$(GO) run ./grader selftest -runs $(RUNS) $(EX)
+	$(GO) run ./grader selftest -contracts -runs $(RUNS) $(EX)
 
 bench:
 	$(GO) run ./grader/internal/bench
@@ -76,4 +77,4 @@ mutate:
 	$(GO) run ./grader selftest -mutate $(EX)
 
 selftest20:
-	$(GO) run ./grader selftest -runs 20 $(EX)
+	$(GO) run ./grader selftest -contracts -runs 20 $(EX)

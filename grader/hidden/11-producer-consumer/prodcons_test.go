@@ -28,17 +28,16 @@ const stuck = "goroutines were left waiting for ever (or Run never returned). Co
 
 // plant records what the producers and consumers of one test did.
 type plant struct {
-	mu             sync.Mutex
-	sent           int // sends that completed
-	producing      int // producers running now
-	peakProducing  int
-	consuming      int // consume calls running now
-	peakConsuming  int
-	seen           map[int]int
-	unknown        []int // items no producer sent
-	release        chan struct{}
-	consumeTakes   time.Duration
-	consumedAtExit int
+	mu            sync.Mutex
+	sent          int // sends that completed
+	producing     int // producers running now
+	peakProducing int
+	consuming     int // consume calls running now
+	peakConsuming int
+	seen          map[int]int
+	unknown       []int // items no producer sent
+	release       chan struct{}
+	consumeTakes  time.Duration
 }
 
 func newPlant() *plant {

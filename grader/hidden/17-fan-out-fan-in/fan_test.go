@@ -3,6 +3,7 @@
 package fanoutfanin_test
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"sync"
@@ -60,7 +61,7 @@ func (w *worker) work(item int) int {
 	if again || !w.items[item] {
 		runtime.Goexit()
 	}
-	leave, _ := w.hold.Enter(nil)
+	leave, _ := w.hold.Enter(context.TODO())
 	defer leave()
 	return item*10 + 1
 }
@@ -323,7 +324,10 @@ func TestFanInMergesAndCloses(t *testing.T) {
 // included, is worked on exactly once, and every channel is closed.
 func TestFanOutRunsNWorkers(t *testing.T) {
 	check.Seal(t)
-	for _, n := range []int{1, 3, 5} {
+	// More workers than the machine has cores, on any machine: n workers
+	// means n, not "as many as run in parallel here".
+	many := 2*max(runtime.NumCPU(), runtime.GOMAXPROCS(0)) + 1
+	for _, n := range []int{1, 3, 5, many} {
 		if !reachesN(t, n, "FanOut", fanOut) {
 			return
 		}

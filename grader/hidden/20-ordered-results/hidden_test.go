@@ -3,6 +3,7 @@
 package orderedresults_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -71,7 +72,7 @@ func (f *fake) fn(x int) string {
 	}
 	f.goroutines[i] = append(f.goroutines[i], check.GoroutineID())
 	f.mu.Unlock()
-	leave, _ := f.holds[i].Enter(nil)
+	leave, _ := f.holds[i].Enter(context.TODO())
 	defer leave()
 	return "result " + strconv.Itoa(x)
 }

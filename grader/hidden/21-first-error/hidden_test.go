@@ -86,6 +86,8 @@ const advice = "Does Run wait for something that never comes: more results than 
 // run calls Run in a goroutine and waits for it at most twice `never`, so
 // that a Run that does not return fails the test instead of hanging it. It
 // returns Run's error and when Run returned.
+//
+//lint:ignore ST1008 Run's error first: it is the result the tests read
 func run(t *testing.T, ctx context.Context, tasks ...firsterror.Task) (error, time.Duration) {
 	t.Helper()
 	c := newClock()

@@ -100,10 +100,14 @@ type Requirement struct {
 }
 
 // Equivalent is a generated mutant that no test can tell from the
-// solution, and why.
+// solution, and why. With NotEquivalent set it is a real bug that no
+// hidden test can force into view (a critical section split where nothing
+// blocks between the halves, say): listed so that it is known and counted
+// apart, never mistaken for a harmless change.
 type Equivalent struct {
-	Mutant string `json:"mutant"`
-	Why    string `json:"why"`
+	Mutant        string `json:"mutant"`
+	Why           string `json:"why"`
+	NotEquivalent bool   `json:"not_equivalent,omitempty"`
 }
 
 // File is a named file of an exercise.

@@ -284,6 +284,32 @@ func useAfterDecl(f *ast.File, pos token.Pos, name string) bool {
 			Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(name)}}}
 	}
 	done := false
+	// Declared in a select case, an if's or a for's first clause: used at
+	// the top of the body.
+	in := func(s ast.Stmt) bool { return s != nil && s.Pos() <= pos && pos < s.End() }
+	ast.Inspect(f, func(n ast.Node) bool {
+		if done {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.CommClause:
+			if in(n.Comm) {
+				insert(&n.Body, 0, use())
+				done = true
+			}
+		case *ast.IfStmt:
+			if in(n.Init) {
+				insert(&n.Body.List, 0, use())
+				done = true
+			}
+		case *ast.ForStmt:
+			if in(n.Init) {
+				insert(&n.Body.List, 0, use())
+				done = true
+			}
+		}
+		return !done
+	})
 	eachList(f, func(_ string, list *[]ast.Stmt) {
 		for i, s := range *list {
 			if done || pos < s.Pos() || pos >= s.End() {

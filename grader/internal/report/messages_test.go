@@ -276,12 +276,11 @@ func readCase(path string) (*messageCase, error) {
 
 // corpusVariant is one case to record, in its folder of the temporary module.
 type corpusVariant struct {
-	c    *messageCase
-	tag  string // vNNN: the folder under the temporary module
-	dir  string
-	ip   string
-	evs  []testjson.Event
-	file string
+	c   *messageCase
+	tag string // vNNN: the folder under the temporary module
+	dir string
+	ip  string
+	evs []testjson.Event
 }
 
 // recordCorpus grades every case in one go test invocation and writes the

@@ -30,7 +30,11 @@ type MutantReport struct {
 	Killed     []string // rejected by the hidden tests in every run
 	Equivalent []string // survived, and exercise.json lists them as equivalent
 	Why        []string // the reason exercise.json gives, for each of Equivalent
-	Survived   []Survivor
+	// Uncaught are the survivors exercise.json lists as real bugs that no
+	// test can force (not_equivalent), with their reasons in UncaughtWhy.
+	Uncaught    []string
+	UncaughtWhy []string
+	Survived    []Survivor
 	// Stale lists the equivalents exercise.json names that are no longer
 	// generated, or that the tests now kill: "name: why".
 	Stale []string
@@ -252,16 +256,24 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			if mean > SlowFactor*sol && mean > sol+1 {
 				slow = append(slow, slowMutant{rep, name, mean})
 			}
-			if equivalent {
+			// A real bug listed as uncaught may be caught by chance in a
+			// run; an equivalent that is killed is listed wrongly.
+			if equivalent && !slices.ContainsFunc(v.target.Exercise.Equivalent, func(q catalog.Equivalent) bool { return q.Mutant == name && q.NotEquivalent }) {
 				rep.Stale = append(rep.Stale, name+": listed as equivalent, but the tests kill it")
 			}
 		case equivalent:
-			rep.Equivalent = append(rep.Equivalent, name)
 			for _, q := range v.target.Exercise.Equivalent {
-				if q.Mutant == name {
-					rep.Why = append(rep.Why, q.Why)
-					break
+				if q.Mutant != name {
+					continue
 				}
+				if q.NotEquivalent {
+					rep.Uncaught = append(rep.Uncaught, name)
+					rep.UncaughtWhy = append(rep.UncaughtWhy, q.Why)
+				} else {
+					rep.Equivalent = append(rep.Equivalent, name)
+					rep.Why = append(rep.Why, q.Why)
+				}
+				break
 			}
 		default:
 			rep.Survived = append(rep.Survived, Survivor{Name: name, Passed: v.passed, Runs: v.runs,
@@ -282,7 +294,7 @@ func Mutate(ctx context.Context, cfg Config) (*MutateResult, error) {
 			if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, q.Mutant) && !slices.Contains(cfg.Only, op) {
 				continue // not asked for
 			}
-			if !slices.Contains(rep.Equivalent, q.Mutant) && !slices.Contains(rep.Killed, q.Mutant) {
+			if !slices.Contains(rep.Equivalent, q.Mutant) && !slices.Contains(rep.Uncaught, q.Mutant) && !slices.Contains(rep.Killed, q.Mutant) {
 				rep.Stale = append(rep.Stale, q.Mutant+": listed as equivalent, but no longer generated (or it does not build)")
 			}
 		}
@@ -352,18 +364,18 @@ func writeFiles(dir string, files map[string][]byte) error {
 // diff, then what exercise.json lists that no longer holds.
 func (r *MutateResult) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "exercise\tgenerated\tno build\tkilled\tequivalent\tsurvived\tsolution s\tmutants s\tslowest s\t\tslowest")
-	var gen, nob, killed, eq, surv int
+	fmt.Fprintln(tw, "exercise\tgenerated\tno build\tkilled\tequivalent\tuncaught\tsurvived\tsolution s\tmutants s\tslowest s\t\tslowest")
+	var gen, nob, killed, eq, unc, surv int
 	for _, e := range r.Exercises {
 		if e.Problem != "" {
-			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t-\t-\t-\t\n", e.Exercise, e.Generated)
+			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t-\t-\t-\t-\t\n", e.Exercise, e.Generated)
 			continue
 		}
-		gen, nob, killed, eq, surv = gen+e.Generated, nob+len(e.NoCompile), killed+len(e.Killed), eq+len(e.Equivalent), surv+len(e.Survived)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t\t%s\n", e.Exercise, e.Generated, len(e.NoCompile), len(e.Killed),
-			len(e.Equivalent), len(e.Survived), e.SolutionSeconds, e.Seconds, e.Slowest, e.Slowname)
+		gen, nob, killed, eq, unc, surv = gen+e.Generated, nob+len(e.NoCompile), killed+len(e.Killed), eq+len(e.Equivalent), unc+len(e.Uncaught), surv+len(e.Survived)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t\t%s\n", e.Exercise, e.Generated, len(e.NoCompile), len(e.Killed),
+			len(e.Equivalent), len(e.Uncaught), len(e.Survived), e.SolutionSeconds, e.Seconds, e.Slowest, e.Slowname)
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t\t\t\t\n", gen, nob, killed, eq, surv)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t\t\t\t\n", gen, nob, killed, eq, unc, surv)
 	tw.Flush()
 	for _, e := range r.Exercises {
 		if e.Problem != "" {
@@ -375,6 +387,9 @@ func (r *MutateResult) Print(w io.Writer) {
 		for i, name := range e.Equivalent {
 			fmt.Fprintf(w, "\n%s: equivalent %s: %s\n", e.Exercise, name, e.Why[i])
 		}
+		for i, name := range e.Uncaught {
+			fmt.Fprintf(w, "\n%s: UNCAUGHT %s (a real bug no test forces): %s\n", e.Exercise, name, e.UncaughtWhy[i])
+		}
 		for _, s := range e.Stale {
 			fmt.Fprintf(w, "\n%s: equivalent %s\n", e.Exercise, s)
 		}
@@ -385,6 +400,6 @@ func (r *MutateResult) Print(w io.Writer) {
 			fmt.Fprintf(w, "\n%s: did not build (left out): %s\n", e.Exercise, strings.Join(e.NoCompile, ", "))
 		}
 	}
-	fmt.Fprintf(w, "\nmutate: %d exercises, %d mutants (%d did not build), %d killed, %d equivalent, %d survived; %d run(s), wall time %v\n",
-		len(r.Exercises), gen, nob, killed, eq, surv, r.Runs, r.Elapsed.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "\nmutate: %d exercises, %d mutants (%d did not build), %d killed, %d equivalent, %d uncaught (real bugs listed as such), %d survived; %d run(s), wall time %v\n",
+		len(r.Exercises), gen, nob, killed, eq, unc, surv, r.Runs, r.Elapsed.Round(100*time.Millisecond))
 }

@@ -601,19 +601,6 @@ func plain(out string) string {
 	return strings.Join(keep, "\n")
 }
 
-// tidy turns a test's output into the message it wrote for the student:
-// without the testing framework's lines, the hidden test's file:line
-// prefixes, testify's trace lines, and the seal.
-func tidy(out string) string {
-	var keep []string
-	for _, en := range entries(out) {
-		if en.kind != kindSeal {
-			keep = append(keep, en.text)
-		}
-	}
-	return strings.TrimSpace(strings.Join(keep, "\n"))
-}
-
 var (
 	crashLine = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
 	framework = regexp.MustCompile(`^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)`)

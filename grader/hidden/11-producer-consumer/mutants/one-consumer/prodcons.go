@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake SA4006 ignoring consumers (one consumer) is the mistake
+
 // Package producerconsumer connects producers and consumers through one
 // buffered channel.
 package producerconsumer

@@ -13,11 +13,6 @@ import (
 // timeout.
 var ErrTimeout = errors.New("selecttimeout: call timed out")
 
-type result struct {
-	value string
-	err   error
-}
-
 // No goroutine, no select: waits for the call, then checks how long it took.
 //
 // Call runs call in a goroutine of its own and returns its result as soon

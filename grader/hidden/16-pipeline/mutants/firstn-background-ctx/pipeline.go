@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake SA4009 replacing the caller's ctx is the mistake
+
 // Package pipeline builds a pipeline of stages connected by channels: a
 // generator, a transform and a sink. Every stage shuts down when the
 // consumer stops early.

@@ -1,5 +1,8 @@
 //go:build gclhidden
 
+//lint:mistake waitgroup wg.Add inside the goroutine is the mistake
+//lint:mistake SA2000 wg.Add inside the goroutine is the mistake
+
 // Package fanoutfanin: (go vet reports this mutant: its very mistake is the vet finding "WaitGroup.Add called from inside new goroutine".) FanIn counts each forwarder with wg.Add inside the forwarder: the closer may wait before any Add, and close too early.
 package fanoutfanin
 

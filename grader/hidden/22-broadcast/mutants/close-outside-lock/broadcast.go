@@ -1,5 +1,7 @@
 //go:build gclhidden
 
+//lint:mistake SA2001 the empty critical section is the mistake
+
 // Package broadcast: Close takes the lock and lets it go at once (Unlock instead of defer Unlock):
 // it reads and writes the subscribers and "closed" with no lock held.
 package broadcast
