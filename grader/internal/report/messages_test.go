@@ -30,6 +30,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -460,30 +461,8 @@ func readGoFiles(dir string) (map[string][]byte, error) {
 	return files, nil
 }
 
-var (
-	requireBlock = regexp.MustCompile(`(?ms)^require\s*\(.*?^\)|^require\s+[^(\n]+$`)
-	goLine       = regexp.MustCompile(`(?m)^go\s+\S+$`)
-)
-
 // writeCorpusModule makes tmp a module whose packages import the course's
 // (grader/check) from root, with the course's requirements and sums.
 func writeCorpusModule(root, tmp string) error {
-	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return err
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	b.WriteString("module gcl.corpus\n\n" + goLine.FindString(string(mod)) + "\n\n")
-	for _, r := range requireBlock.FindAllString(string(mod), -1) {
-		b.WriteString(r + "\n\n")
-	}
-	fmt.Fprintf(&b, "require %s v0.0.0-00010101000000-000000000000\n\nreplace %s => %s\n", corpusModule, corpusModule, filepath.ToSlash(root))
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(tmp, "go.sum"), sum, 0o644)
+	return module.WriteScratch(tmp, "gcl.corpus", root)
 }

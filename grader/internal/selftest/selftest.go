@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/go-concurrency-lab/course/grader/internal/module"
 	"io"
 	"os"
 	"path/filepath"
@@ -303,42 +304,10 @@ func readGo(dir string) (map[string][]byte, error) {
 	return files, nil
 }
 
-var requireBlock = regexp.MustCompile(`(?ms)^require\s*\(.*?^\)|^require\s+[^(\n]+$`)
-var goLine = regexp.MustCompile(`(?m)^go\s+\S+$`)
-
 // writeModule makes tmp a module whose packages can import the course's
 // (grader/check) from root, with the course's requirements and sums.
 func writeModule(root, tmp string) error {
-	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return err
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	b.WriteString("module gcl.selftest\n\n")
-	b.WriteString(goLine.FindString(string(mod)) + "\n\n")
-	for _, r := range requireBlock.FindAllString(string(mod), -1) {
-		b.WriteString(r + "\n\n")
-	}
-	path := modulePathOf(mod)
-	fmt.Fprintf(&b, "require %s v0.0.0-00010101000000-000000000000\n\nreplace %s => %s\n", path, path, filepath.ToSlash(root))
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(tmp, "go.sum"), sum, 0o644)
-}
-
-var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?\s*$`)
-
-func modulePathOf(mod []byte) string {
-	m := moduleLine.FindSubmatch(mod)
-	if m == nil {
-		return ""
-	}
-	return string(m[1])
+	return module.WriteScratch(tmp, "gcl.selftest", root)
 }
 
 // Print writes the table of variants and the flake count.
