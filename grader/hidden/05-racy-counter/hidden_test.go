@@ -3,7 +3,6 @@
 package racycounter_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -24,20 +23,6 @@ func within(t *testing.T, what string, f func()) {
 	t.Fatalf("%s did not finish: the goroutines are stuck, waiting for the mutex.\n"+
 		"A method that locks the mutex and returns without unlocking it leaves every later call waiting forever:\n"+
 		"write defer c.mu.Unlock() right after c.mu.Lock().\n%s", what, check.TimeMarker)
-}
-
-// hammer runs work in g goroutines that all start at the same moment.
-func hammer(g int, work func(i int)) {
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range g {
-		wg.Go(func() {
-			<-start
-			work(i)
-		})
-	}
-	close(start)
-	wg.Wait()
 }
 
 // TestOneGoroutine: the counter counts.
@@ -66,7 +51,7 @@ func TestCountsEveryIncrement(t *testing.T) {
 	var c racycounter.Counter
 	var got int
 	within(t, "Calling Inc from 16 goroutines at once", func() {
-		hammer(goroutines, func(int) {
+		check.AllAtOnce(goroutines, func(int) {
 			for range each {
 				c.Inc()
 			}
@@ -88,7 +73,7 @@ func TestAddAndValueTogether(t *testing.T) {
 	var c racycounter.Counter
 	var got int
 	within(t, "Calling Add and Value from 12 goroutines at once", func() {
-		hammer(writers+readers, func(i int) {
+		check.AllAtOnce(writers+readers, func(i int) {
 			for range each {
 				if i < writers {
 					c.Add(3)

@@ -10,9 +10,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,23 +39,6 @@ func within(t *testing.T, what string, f func()) {
 		"Is a loop (a CompareAndSwap loop, say) retrying forever?\n%s", what, check.TimeMarker)
 	check.NoLeaks(t) // says where they are stuck
 	t.FailNow()
-}
-
-// hammer runs work in g goroutines that all start at the same moment, on
-// at least four threads: lost updates need goroutines that really run at
-// the same time, which GOMAXPROCS=1 would rarely give.
-func hammer(g int, work func(i int)) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.NumCPU())))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range g {
-		wg.Go(func() {
-			<-start
-			work(i)
-		})
-	}
-	close(start)
-	wg.Wait()
 }
 
 // TestOneGoroutine: the counter counts.
@@ -95,7 +76,7 @@ func TestCountsEveryIncrement(t *testing.T) {
 		var stop atomic.Bool
 		counts := make([]int64, goroutines)
 		time.AfterFunc(250*time.Millisecond, func() { stop.Store(true) })
-		hammer(goroutines, func(i int) {
+		check.AllAtOnce(goroutines, func(i int) {
 			for !stop.Load() {
 				for range 100 {
 					c.Inc()
@@ -124,7 +105,7 @@ func TestAddAndValueTogether(t *testing.T) {
 	var c atomiccounter.Counter
 	var got int64
 	within(t, "Calling Add and Value from 12 goroutines at once", func() {
-		hammer(writers+readers, func(i int) {
+		check.AllAtOnce(writers+readers, func(i int) {
 			for range each {
 				if i < writers {
 					c.Add(3)
