@@ -23,8 +23,9 @@
 //	                         errors (for platforms with a hard time limit)
 //	  -dir DIR               grade the exercise folders under DIR (default exercises;
 //	                         -dir solutions grades the reference solutions)
-//	  -hidden DIR            read the hidden archives (*.txtar) from DIR instead of
-//	                         the ones built into the grader (private tests)
+//	  -hidden DIR            read the hidden tests from DIR (a folder NN-slug/ or an
+//	                         archive NN-slug.txtar per exercise) instead of the ones
+//	                         built into the grader (private tests)
 //	  -race=false            do not look for data races; the race check then
 //	                         reports "not checked" and no exercise can pass
 //	  -v                     print each failing exercise's full log (the tests' own
