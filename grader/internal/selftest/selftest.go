@@ -144,9 +144,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			v.Scores = append(v.Scores, r.Score)
 			v.Seconds = append(v.Seconds, r.Seconds)
 			v.Max = r.MaxScore
-			if (r.Status == verdict.Pass) == v.WantPass {
+			// A wrong answer that does not build with the hidden tests
+			// proves nothing about them: it fails, but not for its mistake.
+			unbuilt := !v.WantPass && (r.Check(catalog.Build) == nil || r.Check(catalog.Build).Status != verdict.Pass)
+			switch {
+			case unbuilt:
+				bad++
+				v.Wrong = append(v.Wrong, fmt.Sprintf("run %d (GOMAXPROCS=%d): it does not build with the hidden tests, so its failure proves nothing: %s", i+1, procs, summary(r)))
+			case (r.Status == verdict.Pass) == v.WantPass:
 				v.Matched++
-			} else {
+			default:
 				bad++
 				v.Wrong = append(v.Wrong, fmt.Sprintf("run %d (GOMAXPROCS=%d): %s", i+1, procs, summary(r)))
 			}
