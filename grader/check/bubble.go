@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -27,15 +28,34 @@ type TB interface {
 // panic into a failure of t that says what happened, where the student's
 // goroutines wait, and advice: what the student should look at, in the
 // exercise's terms. Any other panic goes on.
+//
+// A bubble whose goroutines all wait, some of them for a lock that no one
+// can unlock, is not a deadlock to synctest (see stuckbubble.go): InBubble
+// watches for it in real time, reports it the same way after a second, and
+// stops the tests, instead of letting them hang until go test's -timeout.
 func InBubble(t *testing.T, advice string, f func(t *testing.T)) {
 	t.Helper()
+	var bubble atomic.Int64
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchBubble(t, advice, &bubble, stop)
+	}()
+	defer func() {
+		close(stop)
+		<-watched
+	}()
 	defer func() {
 		t.Helper()
 		if r := recover(); r != nil {
 			bubbleFailed(t, r, advice, allStacks(), student())
 		}
 	}()
-	synctest.Test(t, f)
+	synctest.Test(t, func(t *testing.T) {
+		bubble.Store(int64(bubbleOf(currentStack())))
+		f(t)
+	})
 }
 
 // bubbleFailed reports the deadlock panic r of a bubble; dump holds every
@@ -87,12 +107,14 @@ var bubbleRE = regexp.MustCompile(`^goroutine \d+ \[[^\]]*synctest bubble (\d+)[
 
 // bubbled returns the goroutines of dump that belong to a synctest bubble:
 // the bubble numbered bubble, or any with 0. The goroutine that took the
-// dump (the only one "running") and the bubble's root are left out.
+// dump (the only one "running") and the test's goroutine that waits in
+// synctest.Run for the bubble to end are left out.
 func bubbled(dump string, bubble int) []traceback.Goroutine {
 	var keep []string
 	for _, block := range strings.Split(dump, "\n\n") {
 		m := bubbleRE.FindStringSubmatch(block)
-		if m == nil || bubble != 0 && m[1] != fmt.Sprint(bubble) || strings.Contains(block, "[running") {
+		if m == nil || bubble != 0 && m[1] != fmt.Sprint(bubble) || strings.Contains(block, "[running") ||
+			strings.Contains(block, "[synctest.Run") {
 			continue
 		}
 		keep = append(keep, block)

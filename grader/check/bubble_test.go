@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // fakeT records failures instead of failing.
@@ -72,5 +73,67 @@ func TestInBubbleDeadlock(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output does not hold %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestInBubbleStuckOnLock runs a test whose goroutines wait for a mutex
+// that nobody unlocks, which synctest does not see as a deadlock, as a
+// child process: the watch stops it within a few seconds, not at the
+// -timeout, and says where they wait.
+func TestInBubbleStuckOnLock(t *testing.T) {
+	if os.Getenv("CHECK_LOCKED_CHILD") != "" {
+		InBubble(t, "Advice for the student.", func(t *testing.T) {
+			h := NewHold()
+			h.mu.Lock() // held by a goroutine that then waits: nobody unlocks it
+			go h.Release(1)
+			select {}
+		})
+		return
+	}
+	start := time.Now()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInBubbleStuckOnLock$", "-test.v", "-test.timeout=60s")
+	cmd.Env = append(os.Environ(), "CHECK_LOCKED_CHILD=1", "GORACE=atexit_sleep_ms=0")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the stuck test passed:\n%s", out)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("the stuck test was stopped after %v, want within a few seconds", took)
+	}
+	for _, want := range []string{"The test was stopped", "1 goroutine waits to lock a mutex", "hold.go:", "Advice for the student.", TimeMarker} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output does not hold %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "panic: test timed out") {
+		t.Errorf("the -timeout stopped the test, not the watch:\n%s", out)
+	}
+}
+
+func TestLockStuck(t *testing.T) {
+	const dump = `goroutine 7 [sync.Mutex.Lock, synctest bubble 3]:
+sync.(*Mutex).Lock(...)
+
+goroutine 8 [chan receive (durable), synctest bubble 3]:
+main.f()
+
+goroutine 9 [running]:
+main.watch()
+
+goroutine 10 [runnable, synctest bubble 4]:
+main.g()`
+	if _, stuck := lockStuck(dump, 3); !stuck {
+		t.Error("bubble 3: one goroutine waits for a lock, one durably: want stuck")
+	}
+	if _, stuck := lockStuck(dump, 4); stuck {
+		t.Error("bubble 4 has a runnable goroutine: want not stuck")
+	}
+	durable := strings.Replace(dump, "sync.Mutex.Lock,", "select (durable),", 1)
+	if _, stuck := lockStuck(durable, 3); stuck {
+		t.Error("bubble 3 with no lock wait: that is synctest's own deadlock, want not stuck")
+	}
+	outside := strings.Replace(dump, "chan receive (durable)", "chan receive", 1)
+	if _, stuck := lockStuck(outside, 3); stuck {
+		t.Error("a goroutine waits for a channel from outside the bubble: want not stuck")
 	}
 }
