@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	bq "github.com/go-concurrency-lab/course/exercises/09-bounded-queue"
 	"github.com/go-concurrency-lab/course/grader/check"
@@ -466,28 +467,123 @@ func TestWakesTheRightKind(t *testing.T) {
 func TestCallsTogether(t *testing.T) {
 	check.Seal(t)
 	for i := 0; i < rounds && !t.Failed(); i++ {
-		q := bq.New[int](4)
-		mustPut(t, q, 1)
-		mustPut(t, q, 2)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range 2 {
-			wg.Go(func() { <-start; _ = q.Put(10 + i) })
-			wg.Go(func() { <-start; _, _ = q.Get() })
-		}
-		close(start)
-		q.Close()
-		wg.Wait()
-		var left []int
-		for {
-			v, err := q.Get()
-			if err != nil {
-				break
-			}
-			left = append(left, v)
-		}
-		assert.LessOrEqual(t, len(left), 4, "items came out of the closed queue that were never Put: %v", left)
+		check.InBubble(t, stuck, func(t *testing.T) { callsTogether(t) })
 	}
+}
+
+// callsTogether is one round of TestCallsTogether, in a bubble of its own:
+// a Close that wakes nobody is then a deadlock reported at once.
+func callsTogether(t *testing.T) {
+	q := bq.New[int](4)
+	mustPut(t, q, 1)
+	mustPut(t, q, 2)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() { <-start; _ = q.Put(10 + i) })
+		wg.Go(func() { <-start; _, _ = q.Get() })
+	}
+	close(start)
+	q.Close()
+	wg.Wait()
+	var left []int
+	for {
+		v, err := q.Get()
+		if err != nil {
+			break
+		}
+		left = append(left, v)
+	}
+	assert.LessOrEqual(t, len(left), 4, "items came out of the closed queue that were never Put: %v", left)
+}
+
+// TestNoGapInCriticalSections: each method's check and act happen under
+// one hold of the lock. The test runs on one P with the grader's yield
+// after every Unlock in the student's code (check.YieldAtUnlocks): a
+// goroutine that lets the mutex go stops right there, and every other
+// ready goroutine runs first. So a Put that checks for room, unlocks and
+// locks again to add its item lets the other Puts check too, on every
+// run; a field written after the Unlock is read by another goroutine under
+// the lock, which the race detector reports. Without the yield, both need
+// a preemption in a gap of nanoseconds.
+func TestNoGapInCriticalSections(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	t.Run("Puts", func(t *testing.T) {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](1)
+			puts := []*pending{goPut(q, 1), goPut(q, 2), goPut(q, 3)}
+			synctest.Wait()
+			n := 0
+			for _, p := range puts {
+				if p.returned() {
+					n++
+				}
+			}
+			q.Close()
+			synctest.Wait()
+			assert.Equal(t, 1, n,
+				"three Puts on an empty queue of capacity 1, and no Get: %d of them returned, so the queue held %d items.\n"+
+					"A Put must check for room and add its item under one Lock: if it lets the mutex go in between,\n"+
+					"other Puts find the same room.", n, n)
+		})
+	})
+	t.Run("Gets", func(t *testing.T) {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](2)
+			mustPut(t, q, 7)
+			gets := []*pending{goGet(q), goGet(q)}
+			synctest.Wait()
+			var got []result
+			for _, g := range gets {
+				if g.returned() {
+					got = append(got, g.got)
+				}
+			}
+			q.Close()
+			synctest.Wait()
+			assert.Equal(t, []result{{7, nil}}, got,
+				"two Gets on an open queue that held one item: one must return it, the other must wait. A Get must\n"+
+					"check for an item and take it under one Lock: if it lets the mutex go in between, another Get\n"+
+					"takes the item it found.")
+		})
+	})
+	t.Run("Together", func(t *testing.T) {
+		// Every method lets the others run at each of its Unlocks; a
+		// field it touches after one races with them (reported by the
+		// race detector on every run).
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](2)
+			mustPut(t, q, 1)
+			var wg sync.WaitGroup
+			wg.Go(q.Close)
+			for i := range 2 {
+				wg.Go(func() { _, _ = q.Get() })
+				wg.Go(func() { _ = q.Put(10 + i) })
+			}
+			wg.Wait()
+		})
+	})
+	t.Run("CloseUnderTheLock", func(t *testing.T) {
+		// A Get read closed under the lock and waits; Close comes from a
+		// goroutine that a timer wakes, so nothing but the queue's own
+		// mutex orders Close after that read: a Close that sets closed
+		// before its Lock (or after its Unlock) races with it.
+		check.InBubble(t, stuck, func(t *testing.T) {
+			q := bq.New[int](1)
+			g := goGet(q)
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				time.Sleep(time.Millisecond)
+				q.Close()
+			})
+			wg.Wait()
+			synctest.Wait()
+			require.True(t, g.returned(), "a Get waited on an empty queue and the queue was closed: Close must wake it")
+			assert.ErrorIs(t, g.got.err, bq.ErrClosed, "a Get woken by Close on an empty queue must return ErrClosed")
+		})
+	})
 }
 
 // TestWokenGetChecksAgain: a Get waits; an item arrives and wakes it, and
@@ -555,11 +651,13 @@ func TestWokenPutChecksAgain(t *testing.T) {
 // force: it makes it frequent. Measured on 2 loaded cores: a Put that
 // appends outside the lock failed 3 of 10 runs, one that unlocks between
 // its wait loop and its append 4 of 10 (the generated unlock-early and
-// split-critical mutants: detection by chance, the one place in this suite
-// where it is). No correct queue can fail it. The
-// producers check, after each Put, that the queue never holds more than
-// its capacity: a Put that returned proves its item was in the queue, a
-// Get that began may have taken one.
+// split-critical mutants). TestNoGapInCriticalSections now forces both on
+// every run with the grader's yield after each Unlock; this test stays as
+// real parallelism on 4 Ps, for what a yield cannot reach (a gap with no
+// Unlock in it, such as an atomic check-then-act). No correct queue can
+// fail it. The producers check, after each Put, that the queue never holds
+// more than its capacity: a Put that returned proves its item was in the
+// queue, a Get that began may have taken one.
 func TestStress(t *testing.T) {
 	check.Seal(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))

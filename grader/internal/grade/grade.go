@@ -318,6 +318,7 @@ func checkImports(ctx context.Context, req run.Request, targets []Target, inputs
 			// the student's.
 			if l := listed[inputs[i].ImportPath]; l != nil && l.Name != "" {
 				pkgs[i].Add[earlyName(targets[i].Dir)] = seal.EarlyFile(l.Name)
+				addYields(pkgs[i], l.Dir, l.GoFiles, req.Overlay)
 			}
 			continue
 		}

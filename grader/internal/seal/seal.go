@@ -109,7 +109,17 @@ func takeKey() ([]byte, State) {
 // pkg) so that this package, and its init, come first. It imports the
 // check package, which imports this one: an internal package is not for
 // exercises to import.
+//
+// It also defines YieldHook, which the grader calls in the student's files
+// after each Unlock (see check.YieldAtUnlocks). Its import's name is one
+// that no student declares: a file's import and a declaration of the
+// package may not share a name.
 func EarlyFile(pkg string) []byte {
 	return []byte("// Laid in by the grader: the seal key is read before any code of this package runs.\n\npackage " + pkg +
-		"\n\nimport _ \"github.com/go-concurrency-lab/course/grader/check\"\n")
+		"\n\nimport zzgradercheck \"github.com/go-concurrency-lab/course/grader/check\"\n\n" +
+		"func " + YieldHook + "() { zzgradercheck.Yield() }\n")
 }
+
+// YieldHook is the name of the function, laid into the student's package,
+// that the student's files call after each Unlock for the grading.
+const YieldHook = "zzGraderYield"
