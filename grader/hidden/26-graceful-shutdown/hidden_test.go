@@ -481,18 +481,17 @@ func TestShutdownWhileJobsArrive(t *testing.T) {
 //
 // The test runs on one P with the grader's yield after every Unlock in the
 // student's code (check.YieldAtUnlocks). The goroutine that calls Shutdown
-// is ready to run, but runs only when the test's goroutine, inside Submit,
-// lets the P go: with a Submit that checks "closing" under one Lock and
-// counts its job under another, that is in the gap between the two, on
-// every run. The shutdown then begins in the gap, and the job is counted
-// (jobs.Add from zero) either after drain's Wait found no job (Shutdown
-// returns before the job has run) or with nothing that orders it before
-// that Wait, which the race detector reports. Whatever order the race
-// detector's scheduler picks among the ready goroutines, the Submit is one
-// of them only after it has yielded. Only one thing puts it first: the
-// scheduler takes from its global queue, where a yield puts a goroutine,
-// before its local one once in 61 rounds of scheduling; so the test tries
-// 20 times, each after a different number of them (a Gosched each).
+// is ready, and the only one, when the test's goroutine calls Submit; it
+// runs as soon as Submit lets the P go. In a Submit that checks "closing"
+// under one Lock and counts its job under another, that is at the Unlock
+// between the two, on every run: the shutdown begins in the gap, and the
+// job's jobs.Add from zero then comes with nothing that orders it before
+// drain's Wait, which the race detector reports (or after a Wait that
+// found no job, and Shutdown returns before the job has run). A correct
+// Submit lets the P go only once it has returned. One thing can close the
+// gap: once in 61 schedules the scheduler takes from its global queue
+// first, and that is where the yield put the Submit; so the test tries 20
+// times, each after a different number of schedules (one more Gosched).
 func TestSubmitAsTheShutdownBegins(t *testing.T) {
 	check.Seal(t)
 	check.OneProc(t)
