@@ -57,3 +57,17 @@ func waiting(state string) bool {
 	}
 	return false
 }
+
+// Waiting says where the student's goroutines are at this moment, grouped
+// ("  2 goroutines wait to send on a channel at exercises/.../pool.go:28
+// (in Run)"), for a test that gave up waiting on a call; "" when none of
+// them is left.
+func Waiting() string {
+	var gs []traceback.Goroutine
+	for _, g := range traceback.Goroutines(allStacks()) {
+		if g.State != "running" {
+			gs = append(gs, g)
+		}
+	}
+	return describeGrouped(gs, student())
+}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	semaphore "github.com/go-concurrency-lab/course/exercises/19-semaphore"
 	"github.com/go-concurrency-lab/course/grader/check"
@@ -103,7 +102,21 @@ func reachesN(t *testing.T, n int) bool {
 	ok := s.hold.WaitInFlight(n, 500*time.Millisecond)
 	got := s.hold.InFlight()
 	s.hold.Open()
-	wait()
+	returned := make(chan struct{})
+	go func() { wait(); close(returned) }()
+	select {
+	case <-returned:
+	case <-time.After(2 * time.Second):
+		probeFailed.Store(true)
+		where := check.Waiting()
+		if where == "" {
+			where = "  (none in your code)\n"
+		}
+		t.Errorf("Limit(%d, svc) with %d callers at once: once the service let every call through, calls were still\n"+
+			"waiting 2s later. Your goroutines wait here:\n%s"+
+			"Every call must get a place and give it back when the service returns (defer), whatever happens.", n, 2*n, where)
+		return false
+	}
 	if !ok {
 		t.Errorf("Limit(%d, svc) with %d callers at once, each call of the service waiting for the others: only %d\n"+
 			"were in flight at the same time, never %d. The limit is n calls at once, not fewer: a mutex lets only\n"+
@@ -275,29 +288,32 @@ type ctxKey struct{}
 // caller gets what svc returned.
 func TestPassesTheCallOn(t *testing.T) {
 	check.Seal(t)
-	ctx := context.WithValue(context.Background(), ctxKey{}, "the caller's")
-	var seen any
-	limited := semaphore.Limit(2, func(ctx context.Context, req int) (int, error) {
-		seen = ctx.Value(ctxKey{})
-		return req * 10, nil
+	check.InBubble(t, advice, func(t *testing.T) {
+		ctx := context.WithValue(context.Background(), ctxKey{}, "the caller's")
+		var seen any
+		limited := semaphore.Limit(2, func(ctx context.Context, req int) (int, error) {
+			seen = ctx.Value(ctxKey{})
+			return req * 10, nil
+		})
+		v, err := limited(ctx, 4)
+		require.NoError(t, err)
+		assert.Equal(t, 40, v, "the call must return what the service returned")
+		assert.Equal(t, "the caller's", seen, "the service must get the caller's ctx (svc(ctx, req)), not a context of its own:\n"+
+			"the caller's cancel and deadline must reach the service")
 	})
-	v, err := limited(ctx, 4)
-	require.NoError(t, err)
-	assert.Equal(t, 40, v, "the call must return what the service returned")
-	assert.Equal(t, "the caller's", seen, "the service must get the caller's ctx (svc(ctx, req)), not a context of its own:\n"+
-		"the caller's cancel and deadline must reach the service")
 }
 
-// TestNoGoroutineLeft: Limit and its calls leave no goroutine behind (real
-// time).
+// TestNoGoroutineLeft: Limit and its calls leave no goroutine behind, at
+// the moment the last call has returned.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	before := goleak.IgnoreCurrent()
-	limited := semaphore.Limit(3, func(_ context.Context, req int) (int, error) { return req, nil })
-	var wg sync.WaitGroup
-	for req := range 10 {
-		wg.Go(func() { limited(context.Background(), req) })
-	}
-	wg.Wait()
-	check.NoLeaks(t, before)
+	check.InBubble(t, advice, func(t *testing.T) {
+		limited := semaphore.Limit(3, func(_ context.Context, req int) (int, error) { return req, nil })
+		var wg sync.WaitGroup
+		for req := range 10 {
+			wg.Go(func() { limited(context.Background(), req) })
+		}
+		wg.Wait()
+		check.Settled(t, "every call had returned")
+	})
 }

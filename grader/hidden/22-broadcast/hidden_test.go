@@ -518,3 +518,118 @@ func TestNoGoroutineLeft(t *testing.T) {
 		}
 	})
 }
+
+// rounds is how many times TestNoGapInCriticalSections plays each scene,
+// a bubble each. One is enough as a rule: the only way a scene can miss
+// the gap is the scheduler's fairness rule, which now and then (one pick
+// in 61) runs a goroutine that yielded again at once, or a preemption of
+// the test goroutine before its call (sysmon, after 10ms of running; the
+// calls take microseconds). Eight rounds make a miss in all of them
+// unthinkable.
+const rounds = 8
+
+// goCalls starts each of fs in a goroutine of its own. On one P
+// (check.OneProc) they do not run until the test goroutine blocks or
+// yields. The function it returns waits for them all and returns what
+// each one panicked with (nil when it did not).
+func goCalls(fs ...func()) func() []any {
+	var wg sync.WaitGroup
+	panics := make([]any, len(fs))
+	for i, f := range fs {
+		wg.Go(func() {
+			defer func() { panics[i] = recover() }()
+			f()
+		})
+	}
+	return func() []any {
+		wg.Wait()
+		return panics
+	}
+}
+
+// TestNoGapInCriticalSections: each method checks the broker and changes
+// it under one hold of the lock. The test runs on one P with the grader's
+// yield after every Unlock statement in the student's code
+// (check.YieldAtUnlocks): the test goroutine calls a method while other
+// calls wait, ready, in goroutines of their own; a method that lets the
+// mutex go before it is done stops right there, and every one of those
+// calls runs in the gap, whatever their order. A Subscribe that checks
+// closed, unlocks and adds its channel under another Lock then adds it
+// after Close has closed the others: it is never closed. A field read or
+// written after the Unlock races with the calls that ran in the gap under
+// the lock (race detector), and a Close that forgets its channels only
+// after its Unlock lets an unsubscribe or a Publish use them, closed.
+// A correct broker passes under any order of the calls.
+func TestNoGapInCriticalSections(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	t.Run("SubscribeWhileClosing", func(t *testing.T) {
+		for i := 0; i < rounds && !t.Failed(); i++ {
+			check.InBubble(t, advice, func(t *testing.T) {
+				b := broadcast.New[int](2)
+				_, unsub := b.Subscribe()
+				wait := goCalls(b.Close)
+				ch, unsub2 := b.Subscribe()
+				p := wait()
+				require.Nil(t, p[0], "Close, called while a Subscribe ran, panicked: %v", p[0])
+				_, closed := buffered(ch)
+				require.True(t, closed,
+					"Subscribe and Close ran at the same time, and once both had returned, the channel Subscribe gave\n"+
+						"was still open: Close had already closed the others, nothing will ever close this one, and a\n"+
+						"subscriber ranging over it waits forever. Subscribe must check closed and add its channel under\n"+
+						"one Lock, with no Unlock in between: a Close that runs in the gap misses the channel.")
+				assert.NotPanics(t, unsub, "unsubscribing after Close must do nothing")
+				assert.NotPanics(t, unsub2, "unsubscribing after Close must do nothing")
+			})
+		}
+	})
+	t.Run("UnsubscribeWhilePublishing", func(t *testing.T) {
+		// Race detector: an unsubscribe that reads or changes the
+		// subscribers, or closes the channel, after it let the mutex go
+		// does it while the Publish that ran in the gap sent on it.
+		for i := 0; i < rounds && !t.Failed(); i++ {
+			check.InBubble(t, advice, func(t *testing.T) {
+				b := broadcast.New[int](2)
+				defer later(t, b, "Close", b.Close)()
+				ch, unsub := b.Subscribe()
+				other, unsubOther := b.Subscribe()
+				defer later(t, b, "unsubscribe", unsubOther)()
+				wait := goCalls(func() { b.Publish(1) })
+				unsub()
+				p := wait()
+				require.Nil(t, p[0], "Publish, called while an unsubscribe ran, panicked: %v.\n"+
+					"The unsubscribe must forget the channel and close it under the lock Publish holds while it sends.", p[0])
+				_, closed := buffered(ch)
+				require.True(t, closed, "the unsubscribe function returned, and the subscriber's channel was not closed")
+				got, _ := buffered(other)
+				assert.Equal(t, []int{1}, got, "the other subscriber must get the message published meanwhile")
+			})
+		}
+	})
+	t.Run("PublishAndUnsubscribeWhileClosing", func(t *testing.T) {
+		for i := 0; i < rounds && !t.Failed(); i++ {
+			check.InBubble(t, advice, func(t *testing.T) {
+				b := broadcast.New[int](2)
+				ch, unsub := b.Subscribe()
+				other, _ := b.Subscribe()
+				wait := goCalls(unsub, func() { b.Publish(1) })
+				b.Close()
+				p := wait()
+				require.Nil(t, p[0], "an unsubscribe, called while Close ran, panicked: %v.\n"+
+					"Close let the mutex go before it had forgotten the channels it closed, and the unsubscribe that ran\n"+
+					"in the gap found its channel still there and closed it again. Close must close the channels and\n"+
+					"forget them (clear the map, or drop it) under one Lock, and unsubscribe do its check and close\n"+
+					"under one Lock too.", p[0])
+				require.Nil(t, p[1], "Publish, called while Close ran, panicked: %v.\n"+
+					"Close let the mutex go before it had forgotten the channels it closed, and the Publish that ran in\n"+
+					"the gap sent on them. Close must close the channels and forget them (clear the map, or drop it)\n"+
+					"under one Lock.", p[1])
+				for _, c := range []<-chan int{ch, other} {
+					_, closed := buffered(c)
+					require.True(t, closed, "Close returned, and a subscriber's channel was not closed")
+				}
+			})
+		}
+	})
+}

@@ -24,8 +24,16 @@ import (
 // forever, so the fake-time tests then fail at once instead.
 var stopBroken atomic.Bool
 
+// newBroken is set by TestStopEndsTheGoroutine when New does not return:
+// the fake-time tests would call it on the test goroutine and never get
+// their turn again.
+var newBroken atomic.Bool
+
 func needsStop(t *testing.T) {
 	t.Helper()
+	if newBroken.Load() {
+		t.Fatal("not run: New did not return (see TestStopEndsTheGoroutine). Fix New first.")
+	}
 	if stopBroken.Load() {
 		t.Fatal("not run: the limiter's goroutine keeps running after Stop (see TestStopEndsTheGoroutine),\n" +
 			"and on the grader's fake clock a goroutine that never ends would tick forever. Fix Stop first.")
@@ -89,7 +97,21 @@ func repeat(n int, at ...time.Duration) []string {
 // ends only at its next tick is still there).
 func TestStopEndsTheGoroutine(t *testing.T) {
 	check.Seal(t)
-	l := ratelimiter.New(2, time.Hour)
+	made := make(chan *ratelimiter.Limiter, 1)
+	go func() { made <- ratelimiter.New(2, time.Hour) }()
+	var l *ratelimiter.Limiter
+	select {
+	case l = <-made:
+	case <-time.After(2 * time.Second):
+		newBroken.Store(true)
+		where := check.Waiting()
+		if where == "" {
+			where = "  (none in your code)\n"
+		}
+		t.Fatalf("New(2, time.Hour) did not return within 2 seconds. Your goroutines are here:\n%s"+
+			"New must return at once: start the goroutine that opens the windows with go, and fill the bucket\n"+
+			"without waiting (a channel with room for n events).\n%s", where, check.TimeMarker)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // real time: a right answer takes microseconds
 	defer cancel()
 	for range 2 {

@@ -81,10 +81,14 @@ type Stop struct {
 
 // How often the watchdog looks at the test processes, and how long past a
 // package's Timeout it waits before SIGQUIT, then SIGKILL. (Variables for
-// the watchdog's tests.)
+// the watchdog's tests.) The grace only runs out when the binary's own
+// -timeout did not end it first, whose goroutine dump says where each
+// goroutine was (SIGQUIT's cannot show one running on another thread); on
+// a busy machine that dump can take seconds to come out (3 s was too short
+// for hostile-spin at a load of 17 on 2 cores).
 var (
 	watchEvery = 100 * time.Millisecond
-	watchGrace = 3 * time.Second
+	watchGrace = 10 * time.Second
 )
 
 // NewSealKey returns a fresh random key for Request.SealKey.
