@@ -128,6 +128,14 @@ main.g()`
 	if _, stuck := lockStuck(dump, 4); stuck {
 		t.Error("bubble 4 has a runnable goroutine: want not stuck")
 	}
+	wg := strings.Replace(dump, "sync.Mutex.Lock,", "sync.WaitGroup.Wait,", 1)
+	if _, stuck := lockStuck(wg, 3); !stuck {
+		t.Error("bubble 3: a Wait on a WaitGroup from outside the bubble (a copy), one waits durably: want stuck")
+	}
+	wgDurable := strings.Replace(dump, "sync.Mutex.Lock,", "sync.WaitGroup.Wait (durable),", 1)
+	if _, stuck := lockStuck(wgDurable, 3); stuck {
+		t.Error("bubble 3: a durable WaitGroup.Wait is synctest's to report: want not stuck")
+	}
 	durable := strings.Replace(dump, "sync.Mutex.Lock,", "select (durable),", 1)
 	if _, stuck := lockStuck(durable, 3); stuck {
 		t.Error("bubble 3 with no lock wait: that is synctest's own deadlock, want not stuck")

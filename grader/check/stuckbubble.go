@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// A goroutine that waits for a sync.Mutex is not "durably blocked" in the
+// A goroutine that waits for a sync.Mutex (or for a WaitGroup created
+// outside the bubble, a copy) is not "durably blocked" in the
 // words of testing/synctest: the bubble does not count it as idle, so fake
 // time stops, and synctest never reports the deadlock when the lock is held
 // by a goroutine that waits itself, or by one that ended without unlocking.
@@ -31,9 +32,11 @@ var stopProcess = func() { os.Exit(1) }
 // bubble 3", "running").
 var headerOf = regexp.MustCompile(`^goroutine (\d+) \[([^\]]*)\]:`)
 
-// lockWaits are the wait reasons of a goroutine that waits for a lock: only
-// an Unlock by another goroutine ends them.
-var lockWaits = []string{"sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock"}
+// lockWaits are the wait reasons of a goroutine that waits for a lock, or
+// for a WaitGroup that is not the bubble's own (a copy: its Add was not
+// called in the bubble, so synctest does not count the Wait as durable):
+// only an Unlock or a Done by another goroutine ends them.
+var lockWaits = []string{"sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock", "sync.WaitGroup.Wait"}
 
 // watchBubble watches the bubble whose number f stores in bubble once it
 // runs, until stop is closed. It reports to t, with advice, when the
@@ -88,9 +91,9 @@ func lockStuck(dump string, n int) (state string, stuck bool) {
 		}
 		status := m[2]
 		switch {
+		case strings.Contains(status, "(durable)"):
 		case isLockWait(status):
 			locked = true
-		case strings.Contains(status, "(durable)"):
 		default:
 			return "", false // running, runnable, or waiting for something outside the bubble
 		}
@@ -115,10 +118,11 @@ func lockedMessage(dump string, n int, advice string) string {
 	if where == "" {
 		where = "  (none of them in your code)\n"
 	}
-	return fmt.Sprintf("The test was stopped: for %v every one of its goroutines waited, and some of them to lock\n"+
-		"a mutex that nobody could unlock any more (the goroutine that holds it waits too, or it ended\n"+
-		"without unlocking). They wait here:\n%s"+
-		"Look for a Lock without its Unlock on some path (an early return: defer mu.Unlock() right after\n"+
-		"mu.Lock() covers them all), or for a goroutine that waits for another while it holds the lock.\n%s\n%s",
+	return fmt.Sprintf("The test was stopped: for %v every one of its goroutines waited, and some of them for a\n"+
+		"mutex (or a WaitGroup) that nobody could release any more: the goroutine that holds it waits too,\n"+
+		"or it ended without unlocking. They wait here:\n%s"+
+		"Look for a Lock without its Unlock on some path (defer mu.Unlock() right after mu.Lock() covers\n"+
+		"them all), a goroutine that waits while it holds the lock, or a mutex or WaitGroup copied (a value\n"+
+		"receiver, or passed by value): the copy is not the one the others use.\n%s\n%s",
 		lockedFor, where, strings.TrimSpace(advice), TimeMarker)
 }

@@ -65,19 +65,22 @@ func TestCountsEveryIncrement(t *testing.T) {
 		goroutines, each, goroutines*each, goroutines*each-got)
 }
 
-// TestAddAndValueTogether: writers Add while readers call Value. Every
-// Add counts, and there is no data race.
+// TestAddAndValueTogether: writers Add and Inc while readers call Value.
+// Every call counts, and there is no data race: Inc and Add interleave in
+// every writer, so a Counter whose methods hold different mutexes (one for
+// Inc, one for Add) races under the race detector on every run.
 func TestAddAndValueTogether(t *testing.T) {
 	check.Seal(t)
 	const writers, readers, each = 8, 4, 1000
 	var c racycounter.Counter
 	var got int
-	within(t, "Calling Add and Value from 12 goroutines at once", func() {
+	within(t, "Calling Add, Inc and Value from 12 goroutines at once", func() {
 		check.AllAtOnce(writers+readers, func(i int) {
 			for range each {
 				if i < writers {
 					c.Add(3)
-					c.Add(-1)
+					c.Inc()
+					c.Add(-2)
 				} else {
 					c.Value()
 				}
@@ -86,8 +89,8 @@ func TestAddAndValueTogether(t *testing.T) {
 		got = c.Value()
 	})
 	require.Equal(t, writers*each*2, got,
-		"%d goroutines called Add(3) and Add(-1) %d times each while others read the count with Value,\n"+
-			"so it must end at %d. Every method that reads or writes n must hold the mutex.", writers, each, writers*each*2)
+		"%d goroutines called Add(3), Inc and Add(-2) %d times each while others read the count with Value,\n"+
+			"so it must end at %d. Every method that reads or writes n must hold the same mutex.", writers, each, writers*each*2)
 }
 
 // TestEveryCallReleasesTheLock: whatever a method is called with (Add(0),
@@ -127,4 +130,62 @@ func TestEveryCallReleasesTheLock(t *testing.T) {
 	var got int
 	within(t, "Value() after them", func() { got = c.Value() })
 	require.Equal(t, 5, got, "After Inc, Add(0), Add(7), Add(-3), Add(0) the count must be 5.")
+}
+
+// TestOneLockForEveryMethod: one mutex guards n in Inc, Add and Value.
+// The test holds each lock of the Counter in turn (check.LocksOf) and
+// calls the three methods: with one lock for all, some lock makes all
+// three wait. A Counter with a mutex per method lets an Inc and an Add
+// change n at the same time; the hammer tests see that only when the two
+// really overlap, which is chance, and this is not.
+func TestOneLockForEveryMethod(t *testing.T) {
+	check.Seal(t)
+	var c racycounter.Counter
+	locks := check.LocksOf(&c)
+	if locks.Empty() {
+		return // a lock outside the Counter: the hammer tests judge it
+	}
+	type hold struct {
+		lock   func() bool
+		unlock func()
+	}
+	var holds []hold
+	for _, m := range locks.Mutexes {
+		holds = append(holds, hold{m.TryLock, m.Unlock})
+	}
+	for _, m := range locks.RWMutexes {
+		holds = append(holds, hold{m.TryLock, m.Unlock})
+	}
+	names := []string{"Inc", "Add(1)", "Value"}
+	var went [][]string
+	for _, h := range holds {
+		if !h.lock() {
+			return // a lock left locked: TestEveryCallReleasesTheLock says so
+		}
+		gs := []*check.Goroutine{check.Go(c.Inc), check.Go(func() { c.Add(1) }), check.Go(func() { c.Value() })}
+		parked := check.WaitParked(2*time.Second, gs...)
+		var ran []string
+		for i, g := range gs {
+			if g.Ended() {
+				ran = append(ran, names[i])
+			}
+		}
+		h.unlock()
+		if !check.WaitEnded(2*time.Second, gs...) {
+			t.Fatal("the test held a lock of the Counter while it called Inc, Add and Value, and let it go: a call\n" +
+				"still waited 2s later, for a lock nobody holds any more. A method with a value receiver\n" +
+				"(func (c Counter)) works on a copy of the Counter, and copies its mutex as it is, locked:\n" +
+				"give every method a pointer receiver, func (c *Counter).")
+		}
+		if !parked {
+			t.Fatal("with one of the Counter's locks held by the test, a call neither returned nor waited within 2s")
+		}
+		if len(ran) == 0 {
+			return // this lock guards every method
+		}
+		went = append(went, ran)
+	}
+	t.Errorf("The Counter has %d locks, and none of them guards every method: with each one held in turn, these calls\n"+
+		"still went on: %v. An Inc and an Add under different mutexes change n at the same time (a data race, and\n"+
+		"lost counts). Guard n with one mutex, taken by Inc, Add and Value.", len(holds), went)
 }
