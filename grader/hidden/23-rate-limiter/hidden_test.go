@@ -386,3 +386,105 @@ func TestEndedCtxWinsOverAFreeEvent(t *testing.T) {
 		assert.Equal(t, repeat(64, 0), e.times(), "the Waits whose ctx had ended must not use events: all 64 are still there at 0s")
 	})
 }
+
+// endsAt is a context that ends during the k-th call of its Err method
+// (counting every call, from any goroutine): as if the caller cancelled it
+// that very moment. A Wait that looks at ctx.Err() after it took an event
+// sees the ctx end just then, every run.
+type endsAt struct {
+	context.Context // Deadline and Value of context.Background
+	k               int32
+	calls           atomic.Int32
+	done            chan struct{}
+	once            sync.Once
+}
+
+func newEndsAt(k int32) *endsAt {
+	return &endsAt{Context: context.Background(), k: k, done: make(chan struct{})}
+}
+
+func (c *endsAt) Done() <-chan struct{} { return c.done }
+
+func (c *endsAt) Err() error {
+	if c.calls.Add(1) >= c.k {
+		c.once.Do(func() { close(c.done) })
+	}
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// TestGivingUpUsesNoEvent: a Wait whose ctx ends as it takes an event
+// either returns nil (it got the event) or ctx.Err() and leaves the event
+// in the window. The ctx ends during the k-th look at ctx.Err(), for k
+// from 1 to 4, so that every point at which a Wait looks is hit; the test
+// then counts the events left in the window.
+func TestGivingUpUsesNoEvent(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	for k := range int32(4) {
+		check.InBubble(t, advice, func(t *testing.T) {
+			l := ratelimiter.New(3, time.Second)
+			defer l.Stop()
+			err := l.Wait(newEndsAt(k + 1))
+			if err != nil {
+				require.ErrorIs(t, err, context.Canceled, "the ctx of this Wait was cancelled, so Wait returns nil (it got its event) or ctx.Err()")
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			left := 0
+			for l.Wait(ctx) == nil {
+				left++
+			}
+			if err == nil {
+				assert.Equal(t, 2, left, "a Wait returned nil, so the window of 3 events has 2 left; these Waits got %d", left)
+			} else {
+				assert.Equal(t, 3, left,
+					"a Wait whose ctx was cancelled while it took an event returned ctx.Err(), and the window of 3 then had\n"+
+						"only %d events left: that Wait used up an event although it returned an error. If Wait takes a\n"+
+						"token and then sees that ctx has ended (or the limiter stopped), it must put the token back, or\n"+
+						"return nil: it got its event.", left)
+			}
+		})
+	}
+}
+
+// TestEveryBoundary: at 64 window starts, a window that still has events
+// left ends, and at exactly the start of the next one, Waits want more
+// than it allows. A Wait at exactly 1s belongs to the window that starts
+// at 1s: the events the window before did not use are lost, even when
+// that Wait runs before the goroutine that opens the windows has had its
+// turn. The test goroutine and that goroutine wake at the same instant, in
+// an order the scheduler picks; over 64 boundaries it picks both orders.
+func TestEveryBoundary(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(3, time.Second)
+		defer l.Stop()
+		start := time.Now()
+		for b := range 64 {
+			time.Sleep(500 * time.Millisecond)
+			require.NoError(t, l.Wait(context.Background()),
+				"at %v, one Wait in a window of 3 events: it returns nil at once", time.Since(start))
+			time.Sleep(500 * time.Millisecond) // exactly at the start of the next window
+			at := time.Since(start)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			got := 0
+			for l.Wait(ctx) == nil {
+				got++
+			}
+			cancel()
+			require.Equal(t, 3, got,
+				"the window from %v to %v used 1 of its 3 events; then, at exactly %v, Waits (with a ctx that ends\n"+
+					"500ms later) got %d events. The window that starts at %v allows 3, however many the window before\n"+
+					"left: a Wait at exactly %v belongs to the new window. A Wait that runs at %v before your goroutine\n"+
+					"has opened the new window must not take an event left over from the old one (round %d of 64).",
+				at-time.Second, at, at, got, at, at, at, b+1)
+			time.Sleep(500 * time.Millisecond)
+		}
+	})
+}
