@@ -488,3 +488,38 @@ func TestEveryBoundary(t *testing.T) {
 		}
 	})
 }
+
+// TestNoGapBetweenCheckAndTake: 8 Waits at once on a limiter of 1 per
+// second: exactly one gets the event of the first window. The test runs on
+// one P with the grader's yield after every unlock (check.OneProc,
+// check.YieldAtUnlocks; also after a deferred unlock, as the function
+// returns): a Wait that looks for room under one lock hold and takes the
+// event under another lets every other Wait look in between, every run.
+// A limiter without a mutex is not affected.
+func TestNoGapBetweenCheckAndTake(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(1, time.Second)
+		defer l.Stop()
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		var got atomic.Int32
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if l.Wait(ctx) == nil {
+					got.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, int32(1), got.Load(),
+			"8 Waits at once on New(1, time.Second), each with a ctx that ends at 500ms: the first window allows 1\n"+
+				"event, and %d Waits got one. Does Wait look for room under one lock hold and take the event under\n"+
+				"another? Between the two, every other Wait can look and see the same room. Look and take under one\n"+
+				"Lock, without letting go in between.", got.Load())
+	})
+}
