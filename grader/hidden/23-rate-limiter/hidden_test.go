@@ -523,3 +523,35 @@ func TestNoGapBetweenCheckAndTake(t *testing.T) {
 				"Lock, without letting go in between.", got.Load())
 	})
 }
+
+// TestStopAfterUnusedEvents: a window leaves events unused, two more
+// windows open with nobody waiting, and then Stop returns at once, and a
+// new window still has its 3 events. A goroutine that puts the new
+// window's tokens into a bucket still holding old ones waits for room that
+// nobody makes, and then cannot hear Stop.
+func TestStopAfterUnusedEvents(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice+"\nA goroutine that sends the new window's tokens into a full bucket waits until a Wait makes room.", func(t *testing.T) {
+		l := ratelimiter.New(3, time.Second)
+		require.NoError(t, l.Wait(context.Background()), "the first event of a window is allowed at once")
+		time.Sleep(1500 * time.Millisecond) // the window at 1s opens, and nobody waits
+		start := time.Now()
+		l.Stop()
+		assert.Zero(t, time.Since(start), "the first window used 1 of its 3 events, the second none, and at 1.5s Stop must return at once")
+
+		l = ratelimiter.New(3, time.Second)
+		require.NoError(t, l.Wait(context.Background()), "the first event of a window is allowed at once")
+		time.Sleep(2500 * time.Millisecond) // the windows at 1s and 2s open, and nobody waits
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		got := 0
+		for got < 10 && l.Wait(ctx) == nil {
+			got++
+		}
+		assert.Equal(t, 3, got, "at 2.5s, in the window that started at 2s, nobody had waited since 0s: it allows 3 events")
+		start = time.Now()
+		l.Stop()
+		assert.Zero(t, time.Since(start), "Stop must return at once")
+	})
+}
