@@ -32,8 +32,8 @@ type recorder struct {
 	mu        sync.Mutex
 	handled   map[int]int
 	callers   map[int]bool // the goroutines that called handle, by id
-	cancelled bool // set by the test just before it cancels ctx
-	late      int  // jobs started after that
+	cancelled bool         // set by the test just before it cancels ctx
+	late      int          // jobs started after that
 }
 
 // newRecorder returns a recorder whose hold is closed: the test opens it
