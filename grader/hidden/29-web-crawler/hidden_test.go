@@ -441,12 +441,16 @@ func TestNoSlotLeftIdle(t *testing.T) {
 		}
 		f.mu.Unlock()
 		if a == 1 && active < 2 {
+			started := "neither had started"
+			if len(b) > 0 {
+				started = strings.Join(b, " and ") + " had started"
+			}
 			t.Errorf("With a limit of 2: / links to /a (a slow page: 10 s) and /b (1 s), and /b links to /b/1\n"+
 				"and /b/2. At 2.5 s, /a was still in flight and /b had returned 1.5 s before, so /b/1 and\n"+
-				"/b/2 waited for a slot and one slot was free; but %d fetch(es) were in flight (started of\n"+
-				"/b/1 and /b/2: %v). When limit or more pages wait, limit fetches must be in flight\n"+
+				"/b/2 waited for a slot and one slot was free; but only %d fetch was in flight (of /b/1 and\n"+
+				"/b/2, %s). When limit or more pages wait, limit fetches must be in flight\n"+
 				"(requirement 4). Start a page's fetch as soon as its link is known and a slot is free;\n"+
-				"do not wait for every page of one depth before starting the next.", active, b)
+				"do not wait for every page of one depth before starting the next.", active, started)
 		}
 		got := r.wait(t, "maxDepth 2, limit 2")
 		assert.Len(t, got, 5, "Crawl should fetch /, /a, /b, /b/1 and /b/2")
