@@ -282,9 +282,9 @@ func TestMapStopsWhileWaitingForInput(t *testing.T) {
 			}
 			check.Settled(t, "ctx was cancelled and Map's channel was closed")
 		case <-time.After(plPatience):
-			t.Errorf("Map was waiting for a value from an input that never sends, ctx was cancelled, and Map's channel\n" +
-				"was still open %v later: Map went on waiting for its input. A stage must watch ctx while it waits to\n" +
-				"receive too, not only while it sends: receive in a select with a second case, <-ctx.Done(), that\n" +
+			t.Errorf("Map was waiting for a value from an input that never sends, ctx was cancelled, and Map's channel\n"+
+				"was still open %v later: Map went on waiting for its input. A stage must watch ctx while it waits to\n"+
+				"receive too, not only while it sends: receive in a select with a second case, <-ctx.Done(), that\n"+
 				"returns (for v := range in cannot do that).", plPatience)
 		}
 	})
