@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 )
 
 var (
@@ -30,7 +29,6 @@ type Store interface {
 
 type Bank struct {
 	store Store
-	mu    sync.Mutex // used only by some answers
 }
 
 func New(store Store) *Bank {

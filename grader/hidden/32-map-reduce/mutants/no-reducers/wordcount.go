@@ -8,10 +8,8 @@ package mapreduce
 
 import (
 	"context"
-	"hash/fnv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 )
 
@@ -21,16 +19,8 @@ func Words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
 }
 
-func shard(w string, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(w))
-	return int(h.Sum32() % uint32(n))
-}
-
-var _ atomic.Int64
-
 func Count(ctx context.Context, docs []string, read Reader, mappers, reducers int) (map[string]int, error) {
-	mappers, reducers = max(mappers, 1), max(reducers, 1)
+	mappers = max(mappers, 1)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
