@@ -196,29 +196,44 @@ func TestFirstNStopsThePipeline(t *testing.T) {
 // TestFirstNStopsAStageThatHoldsAValue: FirstN has its 3 results while
 // Map is still inside f with the 4th value; once f returns, Map must see
 // the cancel and end, not wait for ever to send a result nobody wants. On
-// one P (check.OneProc) Map runs on after its 3rd send, takes the 4th value
-// and calls f before FirstN cancels, on every run: a Map that watches
+// one P (check.OneProc), with FirstN already waiting when f lets the 3rd
+// value go, Map runs on after its 3rd send, takes the 4th value and calls
+// f before FirstN cancels, on every run: a Map that watches
 // context.Background() instead of FirstN's ctx then blocks on its send
-// for good. (On many Ps that depends on which goroutine runs first.)
+// for good. (On many Ps that depends on which goroutine runs first.) f is
+// let go once everything waits, whether FirstN has returned then or waits
+// for its stages to end (both are right).
 func TestFirstNStopsAStageThatHoldsAValue(t *testing.T) {
 	check.Seal(t)
 	check.OneProc(t)
 	check.InBubble(t, plStuck, func(t *testing.T) {
-		release := make(chan struct{})
+		third, fourth := make(chan struct{}), make(chan struct{})
 		f := func(v int) int {
-			if v == 4 {
-				<-release
+			switch v {
+			case 3:
+				<-third
+			case 4:
+				<-fourth
 			}
 			return v * v
 		}
-		got := plFirstN(t, plRange(1000), f, 3)
-		assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
-		synctest.Wait()
-		close(release) // f returns the 4th result: nobody will receive it
+		done := make(chan []int, 1)
+		go func() { done <- pipeline.FirstN(context.Background(), plRange(1000), f, 3) }()
+		synctest.Wait() // f holds the 3rd value, and FirstN waits for it
+		close(third)    // Map hands the 3rd result to FirstN, waiting, and goes on to the 4th
+		synctest.Wait() // FirstN has its 3 results; f holds the 4th value
+		close(fourth)   // f returns the 4th result: nobody wants it
+		select {
+		case got := <-done:
+			assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
+		case <-time.After(plPatience):
+			t.Errorf("FirstN(ctx, 1..1000, square, 3) did not return within %v", plPatience)
+			return
+		}
 		if !check.Settled(t, "FirstN had returned and f had finished the 4th value") {
-			t.Errorf("a stage of FirstN's pipeline was still working on the 4th value when FirstN returned, and then waited\n" +
-				"for ever to send its result. Every stage FirstN starts must watch FirstN's own ctx (the one cancel\n" +
-				"ends) in each send: select { case out <- v: case <-ctx.Done(): return }.")
+			t.Errorf("a stage of FirstN's pipeline was still working on the 4th value when FirstN took its 3 results and\n" +
+				"cancelled, and then waited for ever to send its result. Every stage FirstN starts must watch\n" +
+				"FirstN's own ctx (the one cancel ends) in each send: select { case out <- v: case <-ctx.Done(): return }.")
 		}
 	})
 }
