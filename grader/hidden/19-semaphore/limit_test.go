@@ -335,7 +335,7 @@ func TestCallWaitsForTheService(t *testing.T) {
 		h := check.NewHold()
 		defer h.Open()
 		svc := func(_ context.Context, req int) (int, error) {
-			leave, _ := h.Enter(nil) // deaf to ctx: ends when the test says so
+			leave, _ := h.Enter(context.Background()) // deaf to ctx: ends when the test says so
 			defer leave()
 			return req * 10, nil
 		}
