@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/go-concurrency-lab/course/grader/internal/seal"
 	"github.com/go-concurrency-lab/course/grader/internal/traceback"
 )
 
@@ -48,6 +49,7 @@ func endedOrSentAtReturn(t TB, what, dump string, mine traceback.Filter) bool {
 	var left []string
 	sends := map[string]map[int]bool{} // file -> lines that hold a send statement
 	for _, block := range strings.Split(dump, "\n\n") {
+		block = withoutYieldHook(block)
 		gs := traceback.Goroutines(block)
 		if len(gs) != 1 || strings.HasPrefix(gs[0].State, "running") {
 			continue
@@ -65,6 +67,22 @@ func endedOrSentAtReturn(t TB, what, dump string, mine traceback.Filter) bool {
 		left = append(left, block)
 	}
 	return endedAtReturn(t, what, strings.Join(left, "\n\n"), mine)
+}
+
+// withoutYieldHook drops from a goroutine's stack the frame of the
+// grader's yield hook (check.YieldAtUnlocks), so that the goroutine is
+// shown where it is in the student's own code: at the Unlock.
+func withoutYieldHook(block string) string {
+	lines := strings.Split(block, "\n")
+	out := lines[:0]
+	for i := 0; i < len(lines); i++ {
+		if strings.Contains(lines[i], "."+seal.YieldHook+"(") {
+			i++ // and the line with its file
+			continue
+		}
+		out = append(out, lines[i])
+	}
+	return strings.Join(out, "\n")
 }
 
 // sendLines returns the lines of file that hold a send statement (ch <- v).
