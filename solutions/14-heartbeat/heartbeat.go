@@ -32,6 +32,12 @@ func Start(ctx context.Context, interval time.Duration, beat func()) <-chan stru
 			case <-ctx.Done():
 				return
 			case <-ticker.C:
+				// A beat longer than the interval leaves a tick waiting:
+				// if ctx ended meanwhile, both cases are ready and select
+				// takes either, at random. Look at ctx before beating.
+				if ctx.Err() != nil {
+					return
+				}
 				beat()
 			}
 		}

@@ -207,6 +207,44 @@ func TestStopsWhenCancelled(t *testing.T) {
 	})
 }
 
+// TestLongBeatCancelled: a beat takes 2½ intervals, and ctx is cancelled
+// while it runs; by the time it returns, the ticker has a tick waiting, so
+// ctx.Done() and the tick are both ready. The heartbeat must stop then, not
+// start one more beat: a select with both cases ready takes either, at
+// random, so a loop that only selects on the two starts one more beat half
+// the time. The test does this 40 times (fake time: no real time passes):
+// such a loop gets through all of them once in 2^40 runs.
+func TestLongBeatCancelled(t *testing.T) {
+	check.Seal(t)
+	const reps = 40
+	check.InBubble(t, hbStuck, func(t *testing.T) {
+		for i := range reps {
+			ctx, cancel := context.WithCancel(context.Background())
+			r := hbNewRecorder(2*hbInterval + hbInterval/2)
+			done := heartbeat.Start(ctx, hbInterval, r.beat)
+			// The first beat runs from 1 to 3½ intervals; cancel at 1½.
+			time.Sleep(hbInterval + hbInterval/2)
+			r.stop(cancel)
+			time.Sleep(2 * hbInterval) // the beat returns at 3½ intervals
+			synctest.Wait()
+			if r.late() > 0 {
+				t.Errorf("ctx was cancelled during a beat that took 2½ intervals, and when that beat returned another\n"+
+					"one began (in run %d of %d). A tick was waiting by then, and ctx.Done() was closed: a select with\n"+
+					"both ready takes either, at random. Once ctx is done no beat may begin: look at ctx.Err() before\n"+
+					"each beat (after the tick has come), and return if it is not nil.", i+1, reps)
+				return
+			}
+			if !hbClosed(done) {
+				t.Errorf("ctx was cancelled during a beat that took 2½ intervals, the beat returned, and the channel Start\n" +
+					"returned was still open. " + hbNotAtNextTick)
+				hbWindDown(r, cancel)
+				return
+			}
+			check.Settled(t, "the channel Start returned was closed")
+		}
+	})
+}
+
 // TestAlreadyCancelled: with a ctx that is already cancelled, Start beats
 // not at all, and the channel is closed before any time passes.
 func TestAlreadyCancelled(t *testing.T) {

@@ -196,29 +196,44 @@ func TestFirstNStopsThePipeline(t *testing.T) {
 // TestFirstNStopsAStageThatHoldsAValue: FirstN has its 3 results while
 // Map is still inside f with the 4th value; once f returns, Map must see
 // the cancel and end, not wait for ever to send a result nobody wants. On
-// one P (check.OneProc) Map runs on after its 3rd send, takes the 4th value
-// and calls f before FirstN cancels, on every run: a Map that watches
+// one P (check.OneProc), with FirstN already waiting when f lets the 3rd
+// value go, Map runs on after its 3rd send, takes the 4th value and calls
+// f before FirstN cancels, on every run: a Map that watches
 // context.Background() instead of FirstN's ctx then blocks on its send
-// for good. (On many Ps that depends on which goroutine runs first.)
+// for good. (On many Ps that depends on which goroutine runs first.) f is
+// let go once everything waits, whether FirstN has returned then or waits
+// for its stages to end (both are right).
 func TestFirstNStopsAStageThatHoldsAValue(t *testing.T) {
 	check.Seal(t)
 	check.OneProc(t)
 	check.InBubble(t, plStuck, func(t *testing.T) {
-		release := make(chan struct{})
+		third, fourth := make(chan struct{}), make(chan struct{})
 		f := func(v int) int {
-			if v == 4 {
-				<-release
+			switch v {
+			case 3:
+				<-third
+			case 4:
+				<-fourth
 			}
 			return v * v
 		}
-		got := plFirstN(t, plRange(1000), f, 3)
-		assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
-		synctest.Wait()
-		close(release) // f returns the 4th result: nobody will receive it
+		done := make(chan []int, 1)
+		go func() { done <- pipeline.FirstN(context.Background(), plRange(1000), f, 3) }()
+		synctest.Wait() // f holds the 3rd value, and FirstN waits for it
+		close(third)    // Map hands the 3rd result to FirstN, waiting, and goes on to the 4th
+		synctest.Wait() // FirstN has its 3 results; f holds the 4th value
+		close(fourth)   // f returns the 4th result: nobody wants it
+		select {
+		case got := <-done:
+			assert.Equal(t, []int{1, 4, 9}, got, "FirstN(ctx, 1..1000, square, 3) must return 1, 4, 9")
+		case <-time.After(plPatience):
+			t.Errorf("FirstN(ctx, 1..1000, square, 3) did not return within %v", plPatience)
+			return
+		}
 		if !check.Settled(t, "FirstN had returned and f had finished the 4th value") {
-			t.Errorf("a stage of FirstN's pipeline was still working on the 4th value when FirstN returned, and then waited\n" +
-				"for ever to send its result. Every stage FirstN starts must watch FirstN's own ctx (the one cancel\n" +
-				"ends) in each send: select { case out <- v: case <-ctx.Done(): return }.")
+			t.Errorf("a stage of FirstN's pipeline was still working on the 4th value when FirstN took its 3 results and\n" +
+				"cancelled, and then waited for ever to send its result. Every stage FirstN starts must watch\n" +
+				"FirstN's own ctx (the one cancel ends) in each send: select { case out <- v: case <-ctx.Done(): return }.")
 		}
 	})
 }
@@ -236,18 +251,58 @@ func TestNoGoroutineLeft(t *testing.T) {
 }
 
 // TestFirstNNoneWanted: FirstN with n <= 0 wants no result: it returns an
-// empty slice at once, calls f not at all, and leaves nothing running.
+// empty slice at once, calls f not at all, and starts nothing. FirstN is
+// called on one P (check.OneProc) from the test's own goroutine, and
+// check.GoneNow looks the moment it returns: a goroutine FirstN started has
+// had no CPU to end on yet, so a FirstN that builds its pipeline before it
+// looks at n is caught on every run, whether or not f got to run.
 func TestFirstNNoneWanted(t *testing.T) {
 	check.Seal(t)
+	check.OneProc(t)
 	for _, n := range []int{0, -1} {
 		check.InBubble(t, plStuck, func(t *testing.T) {
 			c := plNewCounter(0)
-			got := plFirstN(t, plRange(1000), c.square, n)
+			got := pipeline.FirstN(context.Background(), plRange(1000), c.square, n)
+			if !check.GoneNow(t, fmt.Sprintf("FirstN(ctx, 1..1000, square, %d) had just returned", n)) {
+				t.Errorf("FirstN(ctx, 1..1000, square, %d) wants no result, and it started goroutines (above) all the same.\n"+
+					"With n <= 0 FirstN must start no work: look at n first and return []int{} before you build the\n"+
+					"pipeline; a stage started and cancelled at once may still call f on a value.", n)
+			}
 			assert.Empty(t, got, "FirstN(ctx, 1..1000, square, %d) wants no result: it must return an empty slice; it returned %d values", n, len(got))
 			check.Settled(t, fmt.Sprintf("FirstN(ctx, 1..1000, square, %d) had returned", n))
 			assert.Zero(t, c.count(), "FirstN(ctx, 1..1000, square, %d) wants no result, and f was called %d times: start no work for it", n, c.count())
 		})
 	}
+}
+
+// TestMapStopsWhileWaitingForInput: Map's input neither sends nor closes
+// (a stage before it that is stuck, or slow), and ctx is cancelled while
+// Map waits to receive: Map must stop at once, close its channel and end.
+// Inside FirstN's chain Generate closes its channel on the same cancel,
+// which would hide a Map that watches ctx only while it sends.
+func TestMapStopsWhileWaitingForInput(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, plStuck, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		in := make(chan int) // never sends, never closed
+		c := plNewCounter(0)
+		out := pipeline.Map(ctx, in, c.square)
+		synctest.Wait() // Map waits for a value from in
+		cancel()
+		select {
+		case v, ok := <-out:
+			if ok {
+				t.Errorf("Map's input never sent a value, and after ctx was cancelled Map sent %d", v)
+			}
+			check.Settled(t, "ctx was cancelled and Map's channel was closed")
+		case <-time.After(plPatience):
+			t.Errorf("Map was waiting for a value from an input that never sends, ctx was cancelled, and Map's channel\n"+
+				"was still open %v later: Map went on waiting for its input. A stage must watch ctx while it waits to\n"+
+				"receive too, not only while it sends: receive in a select with a second case, <-ctx.Done(), that\n"+
+				"returns (for v := range in cannot do that).", plPatience)
+		}
+	})
 }
 
 // TestGenerateClosesOnCancel: the consumer takes 2 values from Generate
