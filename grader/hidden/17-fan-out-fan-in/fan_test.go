@@ -451,3 +451,91 @@ func TestNoGoroutineLeft(t *testing.T) {
 		check.Settled(t, "the channel Process returned was closed")
 	})
 }
+
+// TestEachWorkerClosesItsOwn: FanOut's n channels are n different
+// channels, one per worker, and a worker closes its own as soon as in is
+// closed and it has sent its last result, while the other workers are
+// still working. The test holds n calls (one per worker, in closed behind
+// them), lets exactly one end, and looks: that result came on one channel,
+// which is then closed; every other channel is still open. One channel
+// shared by all the workers, closed after the last, fails here every run.
+func TestEachWorkerClosesItsOwn(t *testing.T) {
+	check.Seal(t)
+	const n = 3
+	if !reachesN(t, n, "FanOut", fanOut) {
+		return
+	}
+	check.InBubble(t, advice, func(t *testing.T) {
+		its := items(n)
+		w := newWorker(its)
+		defer w.hold.Open()
+		outs := fanoutfanin.FanOut(feed(its), n, w.work)
+		require.Len(t, outs, n, "FanOut(in, %d, work) must return one result channel per worker: %d", n, n)
+		for i := range outs {
+			for j := range i {
+				if outs[i] == outs[j] {
+					t.Fatalf("FanOut(in, %d, work) returned the same channel at index %d and %d. Each worker must have a\n"+
+						"channel of its own (make one per worker, inside the loop that starts them), send its results\n"+
+						"on it, and close it when it is done: one channel shared by all the workers is not fan-out.", n, j, i)
+				}
+			}
+		}
+		// One receiver per channel records what came and whether the
+		// channel was closed.
+		var mu sync.Mutex
+		got := make([][]int, n)
+		closed := make([]bool, n)
+		for i, c := range outs {
+			go func() {
+				for v := range c {
+					mu.Lock()
+					got[i] = append(got[i], v)
+					mu.Unlock()
+				}
+				mu.Lock()
+				closed[i] = true
+				mu.Unlock()
+			}()
+		}
+		synctest.Wait() // each worker holds one item; in is closed
+		if w.hold.InFlight() != n {
+			t.Errorf("FanOut(in, %d, work) on %d items: %d calls of work were running, not %d: the %d workers must\n"+
+				"each take an item at once", n, n, w.hold.InFlight(), n, n)
+			return
+		}
+		w.hold.Release(1)
+		synctest.Wait() // that worker has sent its result, found in closed, and closed its channel
+		mu.Lock()
+		var from []int
+		var shut []int
+		for i := range n {
+			if len(got[i]) > 0 {
+				from = append(from, i)
+			}
+			if closed[i] {
+				shut = append(shut, i)
+			}
+		}
+		mu.Unlock()
+		if len(from) != 1 {
+			t.Errorf("one call of work had ended, the %d others still running; results came on the channels %v (by\n"+
+				"index), not on exactly one", n-1, from)
+			return
+		}
+		if !slices.Equal(shut, from) {
+			t.Errorf("in was closed, every item taken, and one call of work had ended (its result came on channel %d),\n"+
+				"the %d others still running. Then the closed channels were %v, not just [%d]: the worker that is done\n"+
+				"must close its own channel at once (for item := range in { ... }; then close, or defer close(out)),\n"+
+				"not wait for the others, and must not close another worker's channel.", from[0], n-1, shut, from[0])
+			return
+		}
+		w.hold.Open()
+		synctest.Wait()
+		mu.Lock()
+		for i := range n {
+			assert.True(t, closed[i], "every call of work had ended, but channel %d was never closed", i)
+		}
+		mu.Unlock()
+		check.Settled(t, "every worker's channel was closed")
+	})
+}

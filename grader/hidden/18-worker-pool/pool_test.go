@@ -32,15 +32,19 @@ const advice = "Does every worker end once the jobs run out (close the jobs chan
 type jobsFn struct {
 	hold *check.Hold
 
-	mu    sync.Mutex
-	calls map[int]int
+	mu      sync.Mutex
+	calls   map[int]int
+	callers map[int]bool // the goroutines fn was called on, by number
 }
 
-func newJobsFn() *jobsFn { return &jobsFn{hold: check.NewHold(), calls: map[int]int{}} }
+func newJobsFn() *jobsFn {
+	return &jobsFn{hold: check.NewHold(), calls: map[int]int{}, callers: map[int]bool{}}
+}
 
 func (j *jobsFn) fn(ctx context.Context, job int) (int, error) {
 	j.mu.Lock()
 	j.calls[job]++
+	j.callers[check.GoroutineID()] = true
 	j.mu.Unlock()
 	leave, err := j.hold.Enter(ctx)
 	defer leave()
@@ -48,6 +52,13 @@ func (j *jobsFn) fn(ctx context.Context, job int) (int, error) {
 		return 0, err
 	}
 	return job * 10, nil
+}
+
+// goroutines returns on how many different goroutines fn was called.
+func (j *jobsFn) goroutines() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.callers)
 }
 
 func (j *jobsFn) callsOf() map[int]int {
@@ -211,6 +222,12 @@ func TestKeepsNBusy(t *testing.T) {
 			}
 			o := finish(t, done)
 			assert.Len(t, o.results, tc.jobs, "Run(ctx, %d, %d jobs, fn) must return one Result per job", tc.n, tc.jobs)
+			if g := j.goroutines(); g > tc.n {
+				t.Errorf("Run(ctx, %d, %d jobs, fn): fn was called on %d different goroutines, more than the %d workers.\n"+
+					"A pool is n goroutines started once, each running jobs one after the other in a loop\n"+
+					"(for job := range jobs { ... }): not a goroutine per job, even with a semaphore that keeps n of\n"+
+					"them inside fn at a time; that starts as many goroutines as there are jobs.", tc.n, tc.jobs, g, tc.n)
+			}
 		})
 	}
 }
@@ -276,59 +293,90 @@ func collectsErrors(t *testing.T) {
 }
 
 // TestNoNewJobAfterCancel: once ctx is cancelled, no worker starts a new
-// job; the jobs not started get ctx's error.
+// job; the jobs not started get ctx's error. A worker that picks its next
+// step by a select between the jobs channel and ctx.Done(), both ready,
+// starts a job half of the time; no schedule can force select's choice, so
+// the test runs Run 40 times, and such a worker passes once in 2^40 runs.
 func TestNoNewJobAfterCancel(t *testing.T) {
 	check.Seal(t)
 	if !reachesN(t, 3) {
 		return
 	}
 	check.InBubble(t, advice, func(t *testing.T) {
-		jobs := jobRange(12)
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		j := newJobsFn()
-		done := start(ctx, 3, jobs, j.fn)
-		require.True(t, j.hold.WaitInFlight(3, time.Minute), "with 12 jobs and 3 workers, 3 jobs must run at once")
-		cancel() // the 3 running jobs see it and return ctx.Err()
-		o := finish(t, done)
-		calls := j.callsOf()
-		assert.Len(t, calls, 3, "ctx was cancelled while 3 jobs ran, yet %d jobs were started in all.\n"+
-			"Before a worker starts a job, it must check ctx (if ctx.Err() != nil ...) and, if it is done, not run\n"+
-			"the job but give it ctx.Err() as its error.", len(calls))
-		sorted, dup := byJob(o.results)
-		assert.Empty(t, dup, "these jobs have more than one Result: %v", dup)
-		if assert.Len(t, sorted, len(jobs), "Run must return one Result per job, those that never ran too") {
-			for _, r := range sorted {
-				assert.ErrorIs(t, r.Err, context.Canceled, "job %d: ctx was cancelled before it ended, or before it started;\n"+
-					"its Err must be context.Canceled (fn's error, or ctx.Err() for a job that never ran)", r.Job)
+		for range rounds {
+			if !noNewJobAfterCancel(t, 3) {
+				return
 			}
 		}
-		assert.ErrorIs(t, o.err, context.Canceled, "jobs were left undone because ctx was cancelled, so Run's error must say so (hold context.Canceled)")
 	})
 }
 
+// rounds is how many times the cancel tests call Run.
+const rounds = 40
+
+// startedTooLate tells the student what to do about jobs started after ctx
+// was done.
+const startedTooLate = "Before a worker starts a job, it must check ctx (if ctx.Err() != nil ...) and, if it is done, not run\n" +
+	"the job but give it ctx.Err() as its error. A select between the jobs channel and ctx.Done() is not\n" +
+	"enough: when both are ready, select picks one at random, and half of the time starts the job."
+
+func noNewJobAfterCancel(t *testing.T, n int) bool {
+	jobs := jobRange(4 * n)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	j := newJobsFn()
+	done := start(ctx, n, jobs, j.fn)
+	require.True(t, j.hold.WaitInFlight(n, time.Minute), "with %d jobs and %d workers, %d jobs must run at once", 4*n, n, n)
+	cancel() // the n running jobs see it and return ctx.Err()
+	o := finish(t, done)
+	calls := j.callsOf()
+	assert.Len(t, calls, n, "Run(ctx, %d, %d jobs, fn): ctx was cancelled while %d jobs ran, yet %d jobs were started in all.\n"+
+		startedTooLate, n, len(jobs), n, len(calls))
+	sorted, dup := byJob(o.results)
+	assert.Empty(t, dup, "these jobs have more than one Result: %v", dup)
+	if assert.Len(t, sorted, len(jobs), "Run must return one Result per job, those that never ran too") {
+		for _, r := range sorted {
+			assert.ErrorIs(t, r.Err, context.Canceled, "job %d: ctx was cancelled before it ended, or before it started;\n"+
+				"its Err must be context.Canceled (fn's error, or ctx.Err() for a job that never ran)", r.Job)
+		}
+	}
+	assert.ErrorIs(t, o.err, context.Canceled, "jobs were left undone because ctx was cancelled, so Run's error must say so (hold context.Canceled)")
+	return !t.Failed()
+}
+
 // TestCtxAlreadyEnded: with ctx's deadline already passed, no job runs and
-// every job gets ctx.Err(): context.DeadlineExceeded.
+// every job gets ctx.Err(): context.DeadlineExceeded. 40 times, like
+// TestNoNewJobAfterCancel.
 func TestCtxAlreadyEnded(t *testing.T) {
 	check.Seal(t)
 	check.InBubble(t, advice, func(t *testing.T) {
-		ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-		defer cancel()
-		j := newJobsFn()
-		j.hold.Open()
-		o := finish(t, start(ctx, 3, jobRange(6), j.fn))
-		assert.Empty(t, j.callsOf(), "ctx had already ended when Run was called, so no job may start: look at ctx.Err()\n"+
-			"before each job")
-		sorted, _ := byJob(o.results)
-		if assert.Len(t, sorted, 6, "Run must return one Result per job, those that never ran too") {
-			for _, r := range sorted {
-				assert.ErrorIs(t, r.Err, context.DeadlineExceeded,
-					"job %d never ran, because ctx's deadline had passed: its Err must be ctx.Err(), which is\n"+
-						"context.DeadlineExceeded here, not an error of your own choosing", r.Job)
+		for range rounds {
+			if !ctxAlreadyEnded(t) {
+				return
 			}
 		}
-		assert.ErrorIs(t, o.err, context.DeadlineExceeded, "Run's error must hold ctx.Err()")
 	})
+}
+
+func ctxAlreadyEnded(t *testing.T) bool {
+	const n, total = 3, 6
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	j := newJobsFn()
+	j.hold.Open()
+	o := finish(t, start(ctx, n, jobRange(total), j.fn))
+	assert.Empty(t, j.callsOf(), "Run(ctx, %d, %d jobs, fn): ctx had already ended when Run was called, so no job may\n"+
+		"start, yet %d did. "+startedTooLate, n, total, len(j.callsOf()))
+	sorted, _ := byJob(o.results)
+	if assert.Len(t, sorted, total, "Run must return one Result per job, those that never ran too") {
+		for _, r := range sorted {
+			assert.ErrorIs(t, r.Err, context.DeadlineExceeded,
+				"job %d never ran, because ctx's deadline had passed: its Err must be ctx.Err(), which is\n"+
+					"context.DeadlineExceeded here, not an error of your own choosing", r.Job)
+		}
+	}
+	assert.ErrorIs(t, o.err, context.DeadlineExceeded, "Run's error must hold ctx.Err()")
+	return !t.Failed()
 }
 
 // TestNoGoroutineLeft: when Run has returned, none of its workers is left.

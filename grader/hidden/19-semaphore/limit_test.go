@@ -5,6 +5,7 @@ package semaphore_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -314,6 +315,169 @@ func TestNoGoroutineLeft(t *testing.T) {
 			wg.Go(func() { limited(context.Background(), req) })
 		}
 		wg.Wait()
+		check.Settled(t, "every call had returned")
+	})
+}
+
+// TestCallWaitsForTheService: once a call is in svc, it returns only when
+// svc returns, with what svc returned, even if its ctx ends meanwhile (svc
+// has the ctx and may stop on its own); its place stays taken until then.
+// The service here ignores ctx. n is 1: a caller cancels its ctx while its
+// call is inside svc, then a second caller comes. A call that runs svc in
+// a goroutine of its own and gives up at ctx.Done() frees its place while
+// svc still runs, so the second call gets in: 2 in flight, every run.
+func TestCallWaitsForTheService(t *testing.T) {
+	check.Seal(t)
+	if !reachesN(t, 2) {
+		return
+	}
+	check.InBubble(t, advice, func(t *testing.T) {
+		h := check.NewHold()
+		defer h.Open()
+		svc := func(_ context.Context, req int) (int, error) {
+			leave, _ := h.Enter(context.Background()) // deaf to ctx: ends when the test says so
+			defer leave()
+			return req * 10, nil
+		}
+		limited := semaphore.Limit(1, svc)
+		type answer struct {
+			v   int
+			err error
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		first := make(chan answer, 1)
+		go func() {
+			v, err := limited(ctx, 1)
+			first <- answer{v, err}
+		}()
+		synctest.Wait()
+		require.Equal(t, 1, h.InFlight(), "Limit(1, svc): one caller, and its call of the service must be in flight")
+		cancel() // the first call is inside svc, which does not look at ctx
+		synctest.Wait()
+		select {
+		case a := <-first:
+			t.Errorf("Limit(1, svc): a call was inside svc when its caller cancelled ctx; it returned (%d, %v) at once,\n"+
+				"while svc was still running. Once svc is called, the call waits for it and returns what it returns:\n"+
+				"call svc(ctx, req) on the caller's goroutine, not in a goroutine of its own that the call can leave\n"+
+				"behind; svc has the ctx and stops early on its own if it can.", a.v, a.err)
+		default:
+		}
+		second := make(chan answer, 1)
+		go func() {
+			v, err := limited(context.Background(), 2)
+			second <- answer{v, err}
+		}()
+		synctest.Wait()
+		if got := h.InFlight(); got > 1 {
+			t.Errorf("Limit(1, svc): %d calls of the service were in flight at once. A caller cancelled its ctx while its\n"+
+				"call was inside svc, svc went on running, and the next caller got in: the place was freed before svc\n"+
+				"returned. Free it when svc returns (defer right after taking it, in the call that runs svc).", got)
+		}
+		h.Open()
+		for _, c := range []struct {
+			ch   chan answer
+			want int
+		}{{first, 10}, {second, 20}} {
+			select {
+			case a := <-c.ch:
+				if !t.Failed() {
+					assert.Equal(t, answer{c.want, nil}, a, "svc returned (%d, nil): the call must return that, even if its ctx\n"+
+						"ended while svc ran", c.want)
+				}
+			case <-time.After(time.Minute):
+				t.Fatalf("the service had let every call through, but a call had not returned a fake minute later")
+			}
+		}
+		check.Settled(t, "every call had returned")
+	})
+}
+
+// hookCtx is a context whose first Done call runs hook.
+type hookCtx struct {
+	context.Context
+	once sync.Once
+	hook func()
+}
+
+func (c *hookCtx) Done() <-chan struct{} {
+	c.once.Do(c.hook)
+	return c.Context.Done()
+}
+
+// TestNoLostWakeUp: a place freed while a caller is on its way to wait is
+// not lost. n is 1, one call is in the service, and a second caller comes:
+// it finds the place taken and goes to wait. At the moment it asks its ctx
+// for Done(), on its way into the select, the test lets the first call end
+// and waits (a bounded spin) until that call has returned. A wake-up that
+// was sent only to a waiter already in its select (a non-blocking send) is
+// lost then, and the second caller waits for ever with the place free,
+// every run. A right semaphore keeps the freed place for it (a buffered
+// channel, or a counter and a queue of waiters under one lock).
+func TestNoLostWakeUp(t *testing.T) {
+	check.Seal(t)
+	if !reachesN(t, 2) {
+		return
+	}
+	check.InBubble(t, advice, func(t *testing.T) {
+		s := newService()
+		defer s.hold.Open()
+		limited := semaphore.Limit(1, s.call)
+		var firstReturned atomic.Bool
+		go func() {
+			limited(context.Background(), 1)
+			firstReturned.Store(true)
+		}()
+		synctest.Wait()
+		require.Equal(t, 1, s.hold.InFlight(), "Limit(1, svc): one caller, and its call of the service must be in flight")
+		inner, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var hooked atomic.Bool
+		ctx := &hookCtx{Context: inner, hook: func() {
+			hooked.Store(true)
+			s.hold.Release(1)
+			// Let the first call end and return. Bounded: if the caller
+			// asks for Done() while it holds a lock the first call needs,
+			// it goes on after a while (and the test still checks the end).
+			for i := 0; i < 10000 && !firstReturned.Load(); i++ {
+				runtime.Gosched()
+			}
+		}}
+		second := make(chan error, 1)
+		go func() {
+			_, err := limited(ctx, 2)
+			second <- err
+		}()
+		synctest.Wait()
+		if !hooked.Load() {
+			s.hold.Release(1) // the caller never asked for Done(): free the place now
+		}
+		synctest.Wait()
+		if !firstReturned.Load() {
+			t.Fatalf("Limit(1, svc): the service let the first call through, but that call never returned")
+		}
+		select {
+		case err := <-second:
+			if err != nil {
+				t.Errorf("Limit(1, svc): a caller waited for the place, which was then freed; it returned %v instead of\n"+
+					"calling the service", err)
+			}
+			return
+		default:
+		}
+		if s.hold.InFlight() == 0 {
+			t.Errorf("Limit(1, svc): a caller found the place taken and went to wait; the call in the service then\n" +
+				"returned and freed the place, and the caller went on waiting with the place free, for ever: the\n" +
+				"wake-up was lost. A non-blocking send (select with default) reaches only a waiter that is already\n" +
+				"in its select; one on its way there misses it. Let the freed place itself wait for the caller: a\n" +
+				"buffered channel as the semaphore (a send takes a place, a receive frees one), or a counter and a\n" +
+				"queue of waiters under one mutex.")
+			cancel() // let that caller go
+			<-second
+			return
+		}
+		s.hold.Open()
+		assert.NoError(t, <-second, "the second call must return the service's answer")
 		check.Settled(t, "every call had returned")
 	})
 }

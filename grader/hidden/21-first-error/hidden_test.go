@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -447,4 +449,79 @@ func TestNoGoroutineLeft(t *testing.T) {
 	require.NoError(t, firsterror.Run(context.Background(),
 		func(context.Context) error { return nil }, func(context.Context) error { return nil }))
 	check.NoLeaks(t)
+}
+
+// stopHookCtx is a parent context that never ends and has an AfterFunc
+// method. context.WithCancel (and WithCancelCause, and context.AfterFunc)
+// on such a parent registers with AfterFunc, and the first cancel of the
+// derived context calls the stop function it returned, after it has closed
+// the derived Done channel: so the test runs code at that moment, in the
+// goroutine that cancels, before that goroutine goes on.
+type stopHookCtx struct {
+	context.Context // Background: no deadline, no values
+	done            chan struct{}
+	once            sync.Once
+	hook            func()
+}
+
+func (c *stopHookCtx) Done() <-chan struct{} { return c.done }
+func (c *stopHookCtx) Err() error            { return nil }
+
+func (c *stopHookCtx) AfterFunc(func()) (stop func() bool) {
+	return func() bool {
+		c.once.Do(c.hook)
+		return true
+	}
+}
+
+// goroutineAlive reports whether the goroutine numbered id still exists.
+func goroutineAlive(id int) bool {
+	buf := make([]byte, 1<<20)
+	n := runtime.Stack(buf, true)
+	return strings.Contains(string(buf[:n]), fmt.Sprintf("goroutine %d [", id))
+}
+
+// TestCancelDoesNotOvertakeTheError: task 0 fails at 1s; task 1 waits for
+// its context and returns ctx.Err() at once. At the moment the tasks'
+// context is cancelled, in the goroutine that cancels it, the test lets
+// task 1's goroutine run to its end before that goroutine goes on (a
+// bounded wait: a goroutine that waits for a lock the canceller holds
+// does not end, and then the canceller goes on after a while). A Run
+// that cancels first and records the error after lets task 1's
+// context.Canceled be recorded first, and returns it, every run: record
+// the first error, then cancel (sync.Once around both, or under one lock).
+func TestCancelDoesNotOvertakeTheError(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		errFirst := errors.New("task 0 failed at 1s")
+		var waiterID atomic.Int64
+		var waiterReturned atomic.Bool
+		ctx := &stopHookCtx{Context: context.Background(), done: make(chan struct{})}
+		ctx.hook = func() {
+			id := int(waiterID.Load())
+			for i := 0; i < 200 && (id == 0 || goroutineAlive(id)); i++ {
+				runtime.Gosched()
+			}
+		}
+		err, took := run(t, ctx,
+			failAt(time.Second, errFirst),
+			func(ctx context.Context) error {
+				waiterID.Store(int64(check.GoroutineID()))
+				defer waiterReturned.Store(true)
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(never):
+					return nil
+				}
+			})
+		require.True(t, waiterReturned.Load(), "task 1 waits for its context to be cancelled and returns then; it never returned")
+		require.ErrorIs(t, err, errFirst,
+			"task 0 failed at 1s, and its error cancelled the tasks' context; task 1 then returned context.Canceled.\n"+
+				"Run returned %v instead of task 0's error. The cancel wakes task 1 at once, and its goroutine can run\n"+
+				"and record its context.Canceled before task 0's goroutine has recorded the error that caused the\n"+
+				"cancel: record the first error, then cancel (in one sync.Once, or under one lock), not the other way\n"+
+				"round.", err)
+		assert.Equal(t, time.Second, took, "every task returns at 1s, so Run should return at 1s")
+	})
 }
