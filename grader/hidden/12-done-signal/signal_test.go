@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	ds "github.com/go-concurrency-lab/course/exercises/12-done-signal"
 	"github.com/go-concurrency-lab/course/grader/check"
@@ -159,4 +160,79 @@ func TestNoGoroutineLeft(t *testing.T) {
 		require.Equal(t, 1, never.count(), "the goroutine waiting in Wait did not return after Done")
 		check.Settled(t, "Done had returned and the waiter with it")
 	})
+}
+
+// lockAll takes every lock of the signal's (see check.LocksOf), write locks
+// of RWMutexes included, as a goroutine of the student's own would; the
+// function it returns lets them go.
+func lockAll(l check.Locks) (unlock func()) {
+	for _, m := range l.Mutexes {
+		m.Lock()
+	}
+	for _, m := range l.RWMutexes {
+		m.Lock()
+	}
+	return func() {
+		for _, m := range l.RWMutexes {
+			m.Unlock()
+		}
+		for _, m := range l.Mutexes {
+			m.Unlock()
+		}
+	}
+}
+
+// TestNoLostWakeUp: a Wait that looks whether Done has been called and
+// then waits must do both under one hold of its lock, or a Done between the
+// two is missed and that Wait never returns (a lost wake-up). The test
+// runs on one P with the grader's yield after each Unlock in the student's
+// code (check.YieldAtUnlocks), outside a bubble, and queues on the
+// signal's locks (check.LocksOf), in this order: Wait, Done, and a
+// goroutine of the test's that holds the locks until Done has returned.
+// Then Wait looks (not done yet) and lets the lock go; Done sets its flag,
+// lets the lock go, and the test's goroutine takes it before Wait can:
+// Done wakes the waiters while Wait is not waiting yet, and Wait waits
+// after that. A Signal whose Wait receives from the channel Done closes
+// (or looks and waits under one lock) returns whatever the order. The
+// trial runs up to 20 times, stopping at the first Wait that does not
+// return: the runtime takes the global run queue first once in 61 turns,
+// which can let Wait in early.
+func TestNoLostWakeUp(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	const patience = time.Second
+	for trial := range 20 {
+		s := ds.New()
+		locks := check.LocksOf(s)
+		unlock := lockAll(locks)
+		w := check.Go(s.Wait)
+		if !check.WaitParked(patience, w) {
+			unlock()
+			t.Fatal("Wait was called before Done, and it did not wait: it kept running. Wait must block until Done.")
+		}
+		d := check.Go(s.Done)
+		check.WaitParked(patience, d)
+		x := check.Go(func() {
+			release := lockAll(locks)
+			defer release()
+			select {
+			case <-d.Done():
+			case <-time.After(100 * time.Millisecond): // a Done that needs the lock again
+			}
+		})
+		check.WaitParked(patience, x)
+		unlock()
+		select {
+		case <-w.Done():
+		case <-time.After(patience):
+			t.Errorf("a goroutine called Wait, then another called Done, and Wait never returned (in trial %d): Done\n"+
+				"woke the waiters between Wait's look at the flag (not done yet) and its sync.Cond.Wait, which\n"+
+				"began after the wake-up and so waits for ever. Look and wait under one hold of the lock,\n"+
+				"for !s.done { s.cond.Wait() }, or simpler: let Wait receive from the channel Done closes.", trial+1)
+			return
+		}
+		<-d.Done()
+		<-x.Done()
+	}
 }
