@@ -452,13 +452,15 @@ func TestGivingUpUsesNoEvent(t *testing.T) {
 	}
 }
 
-// TestEveryBoundary: at 64 window starts, a window that still has events
+// TestEveryBoundary: at 256 window starts, a window that still has events
 // left ends, and at exactly the start of the next one, Waits want more
 // than it allows. A Wait at exactly 1s belongs to the window that starts
 // at 1s: the events the window before did not use are lost, even when
 // that Wait runs before the goroutine that opens the windows has had its
-// turn. The test goroutine and that goroutine wake at the same instant, in
-// an order the scheduler picks; over 64 boundaries it picks both orders.
+// turn. Three goroutines wait for each boundary (with timers set before
+// and after the limiter's ticker was set for it), and they and the
+// limiter's goroutine wake at the same instant, in an order the scheduler
+// picks; over 256 boundaries it picks every order.
 func TestEveryBoundary(t *testing.T) {
 	check.Seal(t)
 	needsStop(t)
@@ -466,24 +468,42 @@ func TestEveryBoundary(t *testing.T) {
 		l := ratelimiter.New(3, time.Second)
 		defer l.Stop()
 		start := time.Now()
-		for b := range 64 {
+		const rounds = 256
+		var got atomic.Int32
+		burst := func() { // at exactly a window's start: Waits until the ctx ends 500ms later
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			for got.Load() < 10 && l.Wait(ctx) == nil { // at most 10: a Wait that never waits must not loop forever
+				got.Add(1)
+			}
+		}
+		var wg sync.WaitGroup
+		sleepThenBurst := func(d time.Duration) {
+			wg.Go(func() {
+				time.Sleep(d)
+				burst()
+			})
+		}
+		sleepThenBurst(time.Second) // set before the ticker's timer for 1s
+		for b := range rounds {
 			time.Sleep(500 * time.Millisecond)
 			require.NoError(t, l.Wait(context.Background()),
 				"at %v, one Wait in a window of 3 events: it returns nil at once", time.Since(start))
-			time.Sleep(500 * time.Millisecond) // exactly at the start of the next window
+			sleepThenBurst(500 * time.Millisecond) // set after the ticker's timer for the next window
+			time.Sleep(500 * time.Millisecond)     // exactly at the start of the next window
 			at := time.Since(start)
-			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-			got := 0
-			for got < 10 && l.Wait(ctx) == nil { // at most 10: a Wait that never waits must not loop forever
-				got++
-			}
-			cancel()
-			require.Equal(t, 3, got,
+			burst()
+			wg.Wait()
+			require.Equal(t, int32(3), got.Load(),
 				"the window from %v to %v used 1 of its 3 events; then, at exactly %v, Waits (with a ctx that ends\n"+
 					"500ms later) got %d events. The window that starts at %v allows 3, however many the window before\n"+
 					"left: a Wait at exactly %v belongs to the new window. A Wait that runs at %v before your goroutine\n"+
-					"has opened the new window must not take an event left over from the old one (round %d of 64).",
-				at-time.Second, at, at, got, at, at, at, b+1)
+					"has opened the new window must not take an event left over from the old one (round %d of %d).",
+				at-time.Second, at, at, got.Load(), at, at, at, b+1, rounds)
+			got.Store(0)
+			if b < rounds-1 {
+				sleepThenBurst(1500 * time.Millisecond) // set before the ticker's timer for the next boundary
+			}
 			time.Sleep(500 * time.Millisecond)
 		}
 	})
