@@ -8,7 +8,6 @@ package mapreduce
 
 import (
 	"context"
-	"hash/fnv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,12 +18,6 @@ type Reader func(ctx context.Context, name string) (string, error)
 
 func Words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
-}
-
-func shard(w string, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(w))
-	return int(h.Sum32() % uint32(n))
 }
 
 var _ atomic.Int64
