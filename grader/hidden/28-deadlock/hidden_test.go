@@ -52,6 +52,14 @@ type workshop struct {
 	inDo   int
 	peakDo int
 
+	// pickGate: the first person to reach for a tool (first) keeps it; the
+	// people whose tools are all different from first's wait as they reach
+	// for a tool until somebody who needs one of first's tools waits for
+	// it. Then they go on: taking a free tool must not wait for a person
+	// who waits for a busy one.
+	pickGate bool
+	first    string
+
 	deadlock string
 	problems []string
 	aborted  bool
@@ -188,6 +196,9 @@ func (w *workshop) take(who, name string) {
 			}
 		}
 	}
+	if w.pickGate {
+		w.pickGateAt(who, name)
+	}
 	for !w.aborted && w.holder[name] != "" {
 		w.waiting[who] = name
 		w.broadcast()
@@ -201,6 +212,64 @@ func (w *workshop) take(who, name string) {
 	w.holder[name] = who
 	w.events = append(w.events, who+" takes the "+name)
 	w.broadcast()
+}
+
+// pickGateAt holds who, reaching for the free tool name, while who needs
+// none of first's tools, until one of the people who share a tool with
+// first waits for a tool somebody holds. If none of them can come although
+// they have work left, something of the student's makes them wait for who's
+// take: a problem. Call with mu held.
+func (w *workshop) pickGateAt(who, name string) {
+	if w.first == "" {
+		w.first = who
+	}
+	if w.shares(who, w.first) {
+		return
+	}
+	deadline := time.Now().Add(bound)
+	for !w.aborted && w.pickGate {
+		var left []string
+		for p := range w.tools {
+			if w.shares(p, w.first) {
+				if t, ok := w.waiting[p]; ok && w.holder[t] != "" {
+					w.pickGate = false // one of them waits for a busy tool: go
+					w.broadcast()
+					return
+				}
+				if p != w.first && w.done[p] < w.jobs {
+					left = append(left, p)
+				}
+			}
+		}
+		if w.waitOrGiveUp(deadline) {
+			w.pickGate = false
+			w.broadcast()
+			if len(left) == 0 || w.aborted {
+				return // nobody left to wait for the tools: TestWorkAtTheSameTime says more
+			}
+			sort.Strings(left)
+			w.problem("%s reached for the %s, which nobody held, and the grader kept %s there for a moment,\n"+
+				"as if taking it were slow. Meanwhile %s, who has work left and needs none of %s's tools,\n"+
+				"never even reached for a tool: %s waited for something of yours, behind %s's take.\n"+
+				"People who need different tools must be able to work at once (requirement 2): while one\n"+
+				"person waits for a busy tool (or takes a slow one), nobody else may have to wait. Do not\n"+
+				"hold a lock around taking the tools; take them in one shared order instead.",
+				who, name, who, left[0], who, left[0], who)
+			return
+		}
+	}
+}
+
+// shares reports whether a and b need a tool in common.
+func (w *workshop) shares(a, b string) bool {
+	for _, x := range w.tools[a] {
+		for _, y := range w.tools[b] {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkDeadlock: when every person with work left waits for a tool that
@@ -412,7 +481,12 @@ func TestSameToolsSameOrder(t *testing.T) {
 }
 
 // TestWorkAtTheSameTime: people who need different tools work at the same
-// time: the fix must not make the whole workshop wait for one person.
+// time: the fix must not make the whole workshop wait for one person. The
+// first person to reach for a tool keeps both until somebody else works; the
+// people with other tools are held as they reach for one, until a person
+// who needs the first one's tools waits for them. So a lock held around the
+// takes is caught whoever takes it first: it waits for a busy tool, and the
+// others wait behind it.
 func TestWorkAtTheSameTime(t *testing.T) {
 	check.Seal(t)
 	w := newWorkshop(2, map[string][2]string{
@@ -422,13 +496,14 @@ func TestWorkAtTheSameTime(t *testing.T) {
 		"Dave":  {"file", "drill"},
 	})
 	w.doGate = true
+	w.pickGate = true
 	w.run(t)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	assert.GreaterOrEqual(t, w.peakDo, 2,
 		"Alice and Bob need the hammer and the saw, Carol and Dave the drill and the file: two jobs\n"+
 			"can happen at the same time, but there was never more than one. Do not make everybody wait\n"+
-			"for one lock around the whole job; order the tools instead.")
+			"for one lock around the job or around taking the tools; order the tools instead.")
 }
 
 // TestNamesThatShareAStart: opposite orders again, with tools whose names
@@ -461,6 +536,36 @@ func TestNoJobs(t *testing.T) {
 		w.run(t)
 		if t.Failed() {
 			return
+		}
+	}
+}
+
+// TestManyToolNames: opposite orders for every pair of many tool names
+// (anagrams, shared starts, same lengths, names that fall together under a
+// small hash): any order that lets two different names tie, and then keeps
+// each person's own order, deadlocks on one of these pairs. Only an order
+// on the whole names (or one built from them, like a sorted table) passes.
+func TestManyToolNames(t *testing.T) {
+	check.Seal(t)
+	names := []string{"hammer", "saw", "was", "sander", "drill", "plane", "file", "files",
+		"wrench", "pliers", "chisel", "clamp", "rasp", "spar", "awl", "vise", "mallet", "level",
+		"router", "jigsaw", "trowel", "ruler", "auger", "gouge", "lathe", "shears", "snips",
+		"spanner", "punch", "brush", "knife", "bevel", "tongs"}
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			w := newWorkshop(1, map[string][2]string{
+				"Alice": {a, b},
+				"Bob":   {b, a},
+			})
+			w.barrier = true
+			w.run(t)
+			if t.Failed() {
+				t.Logf("The tools were the %s and the %s: Alice reached for the %s first, Bob for the %s.", a, b, a, b)
+				return
+			}
+			if !w.barrier {
+				return // they did not reach at once: TestWorkAtTheSameTime tells why
+			}
 		}
 	}
 }

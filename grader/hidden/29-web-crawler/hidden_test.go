@@ -410,3 +410,49 @@ func TestNoGoroutineLeft(t *testing.T) {
 		check.Settled(t, "Crawl returned")
 	})
 }
+
+// TestNoSlotLeftIdle: limit 2; / links to /a, a slow page (10 s), and /b
+// (1 s), which links to /b/1 and /b/2. At 2.5 s /a is still in flight and
+// two pages wait for a slot, one of which is free: two fetches must be in
+// flight. A crawl that waits for every page of one depth before it starts
+// the next has only /a in flight. Fake time: the same on every run.
+func TestNoSlotLeftIdle(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		w := web{"/": {"/a", "/b"}, "/a": {}, "/b": {"/b/1", "/b/2"}, "/b/1": {}, "/b/2": {}}
+		f := newFetcher(w)
+		f.onGet = func(url string) {
+			if url == "/a" {
+				time.Sleep(10 * time.Second)
+			} else {
+				time.Sleep(time.Second)
+			}
+		}
+		r := start(context.Background(), 2, 2, f)
+		time.Sleep(2500 * time.Millisecond)
+		synctest.Wait()
+		f.mu.Lock()
+		active, a := f.active, f.count["/a"]
+		var b []string
+		for _, u := range []string{"/b/1", "/b/2"} {
+			if f.count[u] > 0 {
+				b = append(b, u)
+			}
+		}
+		f.mu.Unlock()
+		if a == 1 && active < 2 {
+			started := "neither had started"
+			if len(b) > 0 {
+				started = strings.Join(b, " and ") + " had started"
+			}
+			t.Errorf("With a limit of 2: / links to /a (a slow page: 10 s) and /b (1 s), and /b links to /b/1\n"+
+				"and /b/2. At 2.5 s, /a was still in flight and /b had returned 1.5 s before, so /b/1 and\n"+
+				"/b/2 waited for a slot and one slot was free; but only %d fetch was in flight (of /b/1 and\n"+
+				"/b/2, %s). When limit or more pages wait, limit fetches must be in flight\n"+
+				"(requirement 4). Start a page's fetch as soon as its link is known and a slot is free;\n"+
+				"do not wait for every page of one depth before starting the next.", active, started)
+		}
+		got := r.wait(t, "maxDepth 2, limit 2")
+		assert.Len(t, got, 5, "Crawl should fetch /, /a, /b, /b/1 and /b/2")
+	})
+}

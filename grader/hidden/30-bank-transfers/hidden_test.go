@@ -438,11 +438,12 @@ func TestManyTransfersConserveMoney(t *testing.T) {
 
 // TestNamesThatShareAPrefix: opposite transfers at the same moment between
 // accounts whose names share their first letter, or where one name is the
-// start of the other, or that have the same length. The order in which the
-// two accounts are locked must follow the whole names.
+// start of the other, or that have the same length, or that differ only in
+// case ("Bob" and "bob" are two accounts). The order in which the two
+// accounts are locked must follow the whole names, byte for byte.
 func TestNamesThatShareAPrefix(t *testing.T) {
 	check.Seal(t)
-	for _, pair := range [][2]string{{"ann", "amy"}, {"bo", "bob"}, {"dave", "dora"}, {"acct-10", "acct-1"}} {
+	for _, pair := range [][2]string{{"ann", "amy"}, {"bo", "bob"}, {"dave", "dora"}, {"acct-10", "acct-1"}, {"Bob", "bob"}, {"acme", "ACME"}} {
 		a, b := pair[0], pair[1]
 		v := newVault(map[string]int{a: 100, b: 100})
 		v.barrier = true
@@ -517,6 +518,35 @@ func TestNoLostUpdate(t *testing.T) {
 			"bob->alice 10 and amy->bob 20 at the same moment: an update was lost. Hold both accounts' locks\n"+
 				"from the moment you read a balance until you have written it back.") {
 			return
+		}
+	}
+}
+
+// TestManyAccountNames: opposite transfers between every pair of many
+// account names (case variants, anagrams, shared starts, same lengths): an
+// order that lets two different names tie, and then locks from first, waits
+// forever on one of these pairs. Only an order on the whole names passes.
+func TestManyAccountNames(t *testing.T) {
+	check.Seal(t)
+	names := []string{"bob", "Bob", "BOB", "acme", "Acme", "ann", "nan", "amy", "may", "bo",
+		"dave", "dora", "eve", "Eve", "acct-1", "acct-10", "acct-2", "zoe", "Zoe", "x", "X", "carol", "coral"}
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			v := newVault(map[string]int{a: 100, b: 100})
+			v.barrier = true
+			errs := v.run(t, []transfer{{a, b, 10}}, []transfer{{b, a, 20}})
+			for _, g := range errs {
+				for _, err := range g {
+					assert.NoError(t, err, "transfers between %q and %q", a, b)
+				}
+			}
+			if !assert.Equal(t, map[string]int{a: 110, b: 90}, v.balances(), "transfers between %q and %q", a, b) || t.Failed() {
+				t.Logf("The accounts were %q and %q: one transfer went from %q to %q, the other back, at once.", a, b, a, b)
+				return
+			}
+			if !v.barrier {
+				return // they did not run at once: TestTransfersWithoutSharedAccountsRunAtOnce says more
+			}
 		}
 	}
 }

@@ -4,7 +4,9 @@ package primesieve_test
 
 import (
 	"context"
+	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -170,6 +172,11 @@ func TestOneGoroutinePerPrime(t *testing.T) {
 		assert.GreaterOrEqual(t, n, 30,
 			"after 30 primes, the sieve runs %d goroutines. A concurrent sieve has one filter goroutine per\n"+
 				"prime found (each removes the multiples of its prime) plus the generator: at least 30 here.", n)
+		gens, filters := stages()
+		assert.Equal(t, 1, gens, "after 30 primes, %d goroutines run generate (and no filter). Sieve runs generate in a goroutine\n"+
+			"of its own (requirement 3): go generate(...), or inside a function that a goroutine runs.", gens)
+		assert.GreaterOrEqual(t, filters, 29, "after 30 primes, %d goroutines run filter. Sieve runs one filter goroutine per prime found\n"+
+			"(requirement 3): the filters of primes 1 to 29 at least, each in a goroutine of its own.", filters)
 		drain(t, func() <-chan int { cancel(); return ch }, "ctx was cancelled")
 
 		// Cancelled at other moments too (see TestNoGoroutineLeft for why).
@@ -216,4 +223,47 @@ func TestStopsWithoutAReader(t *testing.T) {
 				"every stage has ended (defer close(primes) before defer wg.Wait(), in the goroutine that runs the chain)")
 		}
 	})
+}
+
+// stages counts the goroutines, at this moment, that run the exercise's
+// generate (and no filter), and those that run its filter (one each, and no
+// generate), whoever started them: go generate(...), wg.Go, or a helper of
+// the student's that starts a goroutine. It looks at the running
+// goroutines, not at the source.
+func stages() (gens, filters int) {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	// The package's path as the stacks name it (the selftest builds it in a
+	// scratch module of its own): that of Sieve, without ".Sieve".
+	pkg := strings.TrimSuffix(runtime.FuncForPC(reflect.ValueOf(ps.Sieve).Pointer()).Name(), "Sieve")
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		var gen, fil int
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(line, "created by ") {
+				continue
+			}
+			if fn, ok := strings.CutPrefix(line, pkg); ok {
+				switch {
+				case strings.HasPrefix(fn, "generate("):
+					gen++
+				case strings.HasPrefix(fn, "filter("):
+					fil++
+				}
+			}
+		}
+		switch {
+		case gen > 0 && fil == 0:
+			gens++
+		case fil == 1 && gen == 0:
+			filters++
+		}
+	}
+	return gens, filters
 }

@@ -6,10 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -301,5 +304,85 @@ func TestNoGoroutineLeft(t *testing.T) {
 		s.fail, s.err = "doc-07", errors.New("disk on fire")
 		r = count(t, context.Background(), s, names(docs), 4, 3)
 		assert.ErrorIs(t, r.err, s.err, "a read failed, so Count should return its error")
+	})
+}
+
+// distinct makes a text of n different words (letters only), each repeated
+// times times in a row: "ba ba ba bb bb bb ...".
+func distinct(n, times int) string {
+	var b strings.Builder
+	for i := range n {
+		w := []byte{'b'}
+		for x := i; ; x /= 26 {
+			w = append(w, byte('a'+x%26))
+			if x < 26 {
+				break
+			}
+		}
+		for range times {
+			b.Write(w)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// goroutinesOfCount counts the goroutines that run code of the exercise's
+// package at this moment (whoever started them).
+func goroutinesOfCount() int {
+	// The package's path as the stacks name it (the selftest builds it in a
+	// scratch module of its own): that of Count, without "Count".
+	pkg := strings.TrimSuffix(runtime.FuncForPC(reflect.ValueOf(mr.Count).Pointer()).Name(), "Count")
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(line, pkg) {
+				count++
+				break
+			}
+		}
+	}
+	return count
+}
+
+// TestReducersAreGoroutines: 1 mapper, 6 reducers. The mapper has read
+// doc-00 (60 different words) and sent its words; while it reads doc-01
+// (held), the reducers that count those words must be running: 6
+// goroutines at least. Counting into one shared map under a mutex has none.
+func TestReducersAreGoroutines(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		docs := map[string]string{"doc-00": distinct(60, 1), "doc-01": "the end"}
+		s := newShelf(docs)
+		s.held = check.NewHold()
+		r := start(context.Background(), s, names(docs), 1, 6)
+		if !s.held.WaitEntered(1, time.Hour) {
+			t.Fatal("Count did not read doc-00.")
+		}
+		s.held.Release(1)
+		if !s.held.WaitEntered(2, time.Hour) {
+			s.held.Open()
+			r.wait(t, "1 mapper, 6 reducers")
+			t.Fatal("Count did not read doc-01 after doc-00, with 1 mapper.")
+		}
+		synctest.Wait()
+		n := goroutinesOfCount()
+		s.held.Open()
+		res := r.wait(t, "1 mapper, 6 reducers")
+		require.NoError(t, res.err)
+		assert.Equal(t, sequential(docs), res.counts)
+		assert.GreaterOrEqual(t, n, 6, "with 1 mapper and 6 reducers: while the mapper read doc-01, after it had sent the 60 words of\n"+
+			"doc-00, only %d goroutines ran Count's code (Count itself included). Requirement 3: reducers\n"+
+			"goroutines count the words, each into a map of its own, and each mapper sends each word to one\n"+
+			"of them: start the reducers before the mappers send. One map shared under a mutex is not it.", n)
 	})
 }
