@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,32 @@ func TestOneGoroutine(t *testing.T) {
 	require.Equal(t, int64(0), first, "A new Counter must start at 0.")
 	require.Equal(t, int64(5), last, "After Inc, Add(5), Add(-2), Inc the count must be 5.\n"+
 		"If it stayed 0, the methods changed a copy of the Counter: give them pointer receivers, func (c *Counter).")
+}
+
+// TestLargeDeltas: Add takes an int64 delta and the count is an int64:
+// deltas and counts beyond the range of an int32 are kept whole.
+func TestLargeDeltas(t *testing.T) {
+	check.Seal(t)
+	var c atomiccounter.Counter
+	const big = int64(1) << 40 // 1099511627776: far beyond an int32
+	var afterBig, afterMinus, afterWrap int64
+	within(t, "Using a Counter from one goroutine", func() {
+		c.Add(big)
+		afterBig = c.Value()
+		c.Add(-3 * big)
+		afterMinus = c.Value()
+		c.Add(2*big + math.MaxInt32)
+		c.Inc()
+		afterWrap = c.Value()
+	})
+	const why = "Add takes an int64 delta, and the count is an int64: keep it in an atomic.Int64 (or a plain int64\n" +
+		"used only through atomic.AddInt64 and atomic.LoadInt64). An atomic.Int32 cuts a delta to its low 32 bits\n" +
+		"and wraps round past 2147483647."
+	require.Equal(t, big, afterBig, "A new Counter after Add(%d) must count %d, not %d.\n%s", big, big, afterBig, why)
+	require.Equal(t, -2*big, afterMinus, "After Add(%d) and Add(%d) the count must be %d, not %d.\n%s",
+		big, -3*big, -2*big, afterMinus, why)
+	require.Equal(t, int64(math.MaxInt32)+1, afterWrap,
+		"After adding up to 2147483647 (the largest int32) and then Inc, the count must be 2147483648, not %d.\n%s", afterWrap, why)
 }
 
 // TestCountsEveryIncrement: 16 goroutines increment at once for a quarter

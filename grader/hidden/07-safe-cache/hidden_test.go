@@ -295,9 +295,35 @@ func TestManyGoroutinesManyKeys(t *testing.T) {
 }
 
 // TestNoGoroutineLeft: once the Gets have returned, the cache runs no
-// goroutine of its own.
+// goroutine of its own. First at the very moment a Get returns, on one P
+// (check.EndedOrSentAtReturn), with a yield after each Unlock in the
+// student's code (check.YieldAtUnlocks): a goroutine of the cache's that
+// hands the value to the Get and only then stores it (Lock, Unlock, close)
+// lets the Get run at its Unlock, and is still there when the Get returns.
+// The scheduler takes a yielded goroutine back first once in 61 turns, so
+// the look is made on 10 fresh caches.
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	for i := range 10 {
+		c := safecache.New(openLoader().load)
+		key := fmt.Sprintf("k%d", i)
+		for _, what := range []string{"the first Get(%q) (a load)", "a second Get(%q) (a hit)"} {
+			var r check.Report
+			g := check.Go(func() {
+				check.EndedOrSentAtReturn(&r, fmt.Sprintf(what, key)+" returned", func() { c.Get(key) })
+			})
+			if !check.WaitEnded(bound, g) {
+				t.Fatalf("Get(%q), from one goroutine, did not return.\n%s", key, check.TimeMarker)
+			}
+			if !r.Tell(t) {
+				t.Fatalf("A Get must not leave anything of the cache's running when it returns: when a load runs\n" +
+					"in a goroutine of its own, Get must wait until it has ended, not only for its value. Simpler:\n" +
+					"load in the Get's own goroutine, store the value, and only then return it.")
+			}
+		}
+	}
 	l := openLoader()
 	c := safecache.New(l.load)
 	gs, _ := gets(c, "k0", "k1", "k2", "k0", "k1", "k2", "k0", "k1")

@@ -92,18 +92,28 @@ func rally(n int) []string {
 }
 
 // play runs a game of n hits in a bubble and returns what the recorder saw
-// when Play returned, and after every goroutine had settled. When Play
-// has returned and the bubble is still (no time passed), no goroutine of
-// the student's may be left: both players must have stopped.
+// when Play returned, and after every goroutine had settled. No player
+// may be left when Play returns (returned, see returned), nor once the
+// bubble is still (no time passed).
 func play(t *testing.T, n int) (atReturn, settled snapshot) {
 	t.Helper()
 	r := &recorder{n: n}
-	pingpong.Play(n, r.hit)
+	returned(t, n, r.hit)
 	atReturn = r.snapshot()
 	check.Settled(t, fmt.Sprintf("Play(%d, hit) returned", n))
 	time.Sleep(10 * time.Millisecond)
 	synctest.Wait()
 	return atReturn, r.snapshot()
+}
+
+// returned calls Play(n, hit) and looks at the very moment it returns, on
+// one P (check.EndedOrSentAtReturn): a player that Play did not wait for,
+// one only told to stop by a close (woken, but still at its receive), is
+// still there, on every run. A player whose last act was a send that Play
+// received counts as ended: Play did wait for it.
+func returned(t *testing.T, n int, hit func(string)) {
+	t.Helper()
+	check.EndedOrSentAtReturn(t, fmt.Sprintf("Play(%d, hit) returned", n), func() { pingpong.Play(n, hit) })
 }
 
 // TestAlternates: games of 0, 1, 2, 7 and 10 hits go ping, pong, ping, ...,
@@ -169,7 +179,8 @@ func TestPlayReturnsWhenGameOver(t *testing.T) {
 }
 
 // TestNoGoroutineLeft: when Play has returned, both players have stopped:
-// check.Settled finds none of their goroutines, without letting any time
+// at that very moment (returned: a player only told to stop is seen), and
+// check.Settled finds none of their goroutines without letting any time
 // pass (a player left waiting for a ball, or one that ends only after a
 // timer, is seen).
 func TestNoGoroutineLeft(t *testing.T) {
@@ -177,7 +188,7 @@ func TestNoGoroutineLeft(t *testing.T) {
 	for n := range 7 {
 		check.InBubble(t, stuck, func(t *testing.T) {
 			hits := 0
-			pingpong.Play(n, func(string) {
+			returned(t, n, func(string) {
 				hits++
 				if hits > n {
 					runtime.Goexit() // a game that never ends fails at once

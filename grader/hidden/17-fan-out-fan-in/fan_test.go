@@ -474,6 +474,8 @@ func TestEachWorkerClosesItsOwn(t *testing.T) {
 		for i := range outs {
 			for j := range i {
 				if outs[i] == outs[j] {
+					w.hold.Open()
+					collect(outs)() // let the workers end
 					t.Fatalf("FanOut(in, %d, work) returned the same channel at index %d and %d. Each worker must have a\n"+
 						"channel of its own (make one per worker, inside the loop that starts them), send its results\n"+
 						"on it, and close it when it is done: one channel shared by all the workers is not fan-out.", n, j, i)

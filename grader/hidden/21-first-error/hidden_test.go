@@ -474,9 +474,9 @@ func (c *stopHookCtx) AfterFunc(func()) (stop func() bool) {
 	}
 }
 
-// goroutineAlive reports whether the goroutine numbered id still exists.
-func goroutineAlive(id int) bool {
-	buf := make([]byte, 1<<20)
+// goroutineAlive reports whether the goroutine numbered id still exists;
+// buf holds the stack dump.
+func goroutineAlive(buf []byte, id int) bool {
 	n := runtime.Stack(buf, true)
 	return strings.Contains(string(buf[:n]), fmt.Sprintf("goroutine %d [", id))
 }
@@ -499,7 +499,8 @@ func TestCancelDoesNotOvertakeTheError(t *testing.T) {
 		ctx := &stopHookCtx{Context: context.Background(), done: make(chan struct{})}
 		ctx.hook = func() {
 			id := int(waiterID.Load())
-			for i := 0; i < 200 && (id == 0 || goroutineAlive(id)); i++ {
+			buf := make([]byte, 1<<20)
+			for i := 0; i < 200 && (id == 0 || goroutineAlive(buf, id)); i++ {
 				runtime.Gosched()
 			}
 		}

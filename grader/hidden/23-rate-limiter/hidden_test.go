@@ -386,3 +386,172 @@ func TestEndedCtxWinsOverAFreeEvent(t *testing.T) {
 		assert.Equal(t, repeat(64, 0), e.times(), "the Waits whose ctx had ended must not use events: all 64 are still there at 0s")
 	})
 }
+
+// endsAt is a context that ends during the k-th call of its Err method
+// (counting every call, from any goroutine): as if the caller cancelled it
+// that very moment. A Wait that looks at ctx.Err() after it took an event
+// sees the ctx end just then, every run.
+type endsAt struct {
+	context.Context // Deadline and Value of context.Background
+	k               int32
+	calls           atomic.Int32
+	done            chan struct{}
+	once            sync.Once
+}
+
+func newEndsAt(k int32) *endsAt {
+	return &endsAt{Context: context.Background(), k: k, done: make(chan struct{})}
+}
+
+func (c *endsAt) Done() <-chan struct{} { return c.done }
+
+func (c *endsAt) Err() error {
+	if c.calls.Add(1) >= c.k {
+		c.once.Do(func() { close(c.done) })
+	}
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// TestGivingUpUsesNoEvent: a Wait whose ctx ends as it takes an event
+// either returns nil (it got the event) or ctx.Err() and leaves the event
+// in the window. The ctx ends during the k-th look at ctx.Err(), for k
+// from 1 to 4, so that every point at which a Wait looks is hit; the test
+// then counts the events left in the window.
+func TestGivingUpUsesNoEvent(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	for k := range int32(4) {
+		check.InBubble(t, advice, func(t *testing.T) {
+			l := ratelimiter.New(3, time.Second)
+			defer l.Stop()
+			err := l.Wait(newEndsAt(k + 1))
+			if err != nil {
+				require.ErrorIs(t, err, context.Canceled, "the ctx of this Wait was cancelled, so Wait returns nil (it got its event) or ctx.Err()")
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			left := 0
+			for left < 10 && l.Wait(ctx) == nil { // at most 10: a Wait that never waits must not loop forever
+				left++
+			}
+			if err == nil {
+				assert.Equal(t, 2, left, "a Wait returned nil, so the window of 3 events has 2 left; these Waits got %d", left)
+			} else {
+				assert.Equal(t, 3, left,
+					"a Wait whose ctx was cancelled while it took an event returned ctx.Err(), and the window of 3 then had\n"+
+						"only %d events left: that Wait used up an event although it returned an error. If Wait takes a\n"+
+						"token and then sees that ctx has ended (or the limiter stopped), it must put the token back, or\n"+
+						"return nil: it got its event.", left)
+			}
+		})
+	}
+}
+
+// TestEveryBoundary: at 64 window starts, a window that still has events
+// left ends, and at exactly the start of the next one, Waits want more
+// than it allows. A Wait at exactly 1s belongs to the window that starts
+// at 1s: the events the window before did not use are lost, even when
+// that Wait runs before the goroutine that opens the windows has had its
+// turn. The test goroutine and that goroutine wake at the same instant, in
+// an order the scheduler picks; over 64 boundaries it picks both orders.
+func TestEveryBoundary(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(3, time.Second)
+		defer l.Stop()
+		start := time.Now()
+		for b := range 64 {
+			time.Sleep(500 * time.Millisecond)
+			require.NoError(t, l.Wait(context.Background()),
+				"at %v, one Wait in a window of 3 events: it returns nil at once", time.Since(start))
+			time.Sleep(500 * time.Millisecond) // exactly at the start of the next window
+			at := time.Since(start)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			got := 0
+			for got < 10 && l.Wait(ctx) == nil { // at most 10: a Wait that never waits must not loop forever
+				got++
+			}
+			cancel()
+			require.Equal(t, 3, got,
+				"the window from %v to %v used 1 of its 3 events; then, at exactly %v, Waits (with a ctx that ends\n"+
+					"500ms later) got %d events. The window that starts at %v allows 3, however many the window before\n"+
+					"left: a Wait at exactly %v belongs to the new window. A Wait that runs at %v before your goroutine\n"+
+					"has opened the new window must not take an event left over from the old one (round %d of 64).",
+				at-time.Second, at, at, got, at, at, at, b+1)
+			time.Sleep(500 * time.Millisecond)
+		}
+	})
+}
+
+// TestNoGapBetweenCheckAndTake: 8 Waits at once on a limiter of 1 per
+// second: exactly one gets the event of the first window. The test runs on
+// one P with the grader's yield after every unlock (check.OneProc,
+// check.YieldAtUnlocks; also after a deferred unlock, as the function
+// returns): a Wait that looks for room under one lock hold and takes the
+// event under another lets every other Wait look in between, every run.
+// A limiter without a mutex is not affected.
+func TestNoGapBetweenCheckAndTake(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		l := ratelimiter.New(1, time.Second)
+		defer l.Stop()
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		var got atomic.Int32
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if l.Wait(ctx) == nil {
+					got.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, int32(1), got.Load(),
+			"8 Waits at once on New(1, time.Second), each with a ctx that ends at 500ms: the first window allows 1\n"+
+				"event, and %d Waits got one. Does Wait look for room under one lock hold and take the event under\n"+
+				"another? Between the two, every other Wait can look and see the same room. Look and take under one\n"+
+				"Lock, without letting go in between.", got.Load())
+	})
+}
+
+// TestStopAfterUnusedEvents: a window leaves events unused, two more
+// windows open with nobody waiting, and then Stop returns at once, and a
+// new window still has its 3 events. A goroutine that puts the new
+// window's tokens into a bucket still holding old ones waits for room that
+// nobody makes, and then cannot hear Stop.
+func TestStopAfterUnusedEvents(t *testing.T) {
+	check.Seal(t)
+	needsStop(t)
+	check.InBubble(t, advice+"\nA goroutine that sends the new window's tokens into a full bucket waits until a Wait makes room.", func(t *testing.T) {
+		l := ratelimiter.New(3, time.Second)
+		require.NoError(t, l.Wait(context.Background()), "the first event of a window is allowed at once")
+		time.Sleep(1500 * time.Millisecond) // the window at 1s opens, and nobody waits
+		start := time.Now()
+		l.Stop()
+		assert.Zero(t, time.Since(start), "the first window used 1 of its 3 events, the second none, and at 1.5s Stop must return at once")
+
+		l = ratelimiter.New(3, time.Second)
+		require.NoError(t, l.Wait(context.Background()), "the first event of a window is allowed at once")
+		time.Sleep(2500 * time.Millisecond) // the windows at 1s and 2s open, and nobody waits
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		got := 0
+		for got < 10 && l.Wait(ctx) == nil {
+			got++
+		}
+		assert.Equal(t, 3, got, "at 2.5s, in the window that started at 2s, nobody had waited since 0s: it allows 3 events")
+		start = time.Now()
+		l.Stop()
+		assert.Zero(t, time.Since(start), "Stop must return at once")
+	})
+}

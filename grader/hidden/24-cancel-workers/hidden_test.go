@@ -31,19 +31,21 @@ type recorder struct {
 
 	mu        sync.Mutex
 	handled   map[int]int
-	cancelled bool // set by the test just before it cancels ctx
-	late      int  // jobs started after that
+	callers   map[int]bool // the goroutines that called handle, by id
+	cancelled bool         // set by the test just before it cancels ctx
+	late      int          // jobs started after that
 }
 
 // newRecorder returns a recorder whose hold is closed: the test opens it
 // when the calls may go on.
 func newRecorder(work, cleanup time.Duration) *recorder {
-	return &recorder{hold: check.NewHold(), work: work, cleanup: cleanup, handled: map[int]int{}}
+	return &recorder{hold: check.NewHold(), work: work, cleanup: cleanup, handled: map[int]int{}, callers: map[int]bool{}}
 }
 
 func (r *recorder) handle(ctx context.Context, job int) {
 	r.mu.Lock()
 	r.handled[job]++
+	r.callers[check.GoroutineID()] = true
 	if r.cancelled {
 		r.late++
 	}
@@ -144,6 +146,11 @@ func TestHandlesEveryJob(t *testing.T) {
 		require.Equal(t, 4, r.hold.Peak(),
 			"%d jobs ran at the same time; with 4 workers, exactly 4 must: start 4 goroutines, each taking one job\n"+
 				"at a time (not a goroutine per job, and not one after the other)", r.hold.Peak())
+		require.Len(t, r.callers, 4,
+			"the 20 jobs were handled in %d different goroutines; with 4 workers, the same 4 goroutines must handle\n"+
+				"them all, each taking its next job when it is done with one. A goroutine started for each job (even\n"+
+				"with a semaphore that lets only 4 run at once) is not a pool of 4 workers: start the 4 goroutines\n"+
+				"once, before the loop, and let each of them loop over the jobs.", len(r.callers))
 		assert.Equal(t, 5*time.Second, res.at, "20 jobs of 1s on 4 workers take 5s")
 	})
 }
@@ -164,6 +171,11 @@ func TestFewerThanOneWorker(t *testing.T) {
 				"Run(ctx, %d, jobs, handle) handled %d of the 3 jobs: workers less than 1 counts as 1 (max(workers, 1)),\n"+
 					"so one worker handles them all", n, handled)
 			assert.Equal(t, 1, r.hold.Peak(), "with workers = %d, one worker: the jobs run one at a time", n)
+			r.mu.Lock()
+			callers := len(r.callers)
+			r.mu.Unlock()
+			assert.Equal(t, 1, callers, "with workers = %d, one worker goroutine handles all 3 jobs; they were handled in %d\n"+
+				"different goroutines (start the workers once, not a goroutine per job)", n, callers)
 			assert.Equal(t, 3*time.Second, res.at, "3 jobs of 1s on 1 worker take 3s")
 		})
 	}

@@ -5,6 +5,7 @@ package leakysearch_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -244,6 +245,44 @@ func TestGivesUpWhenContextEnds(t *testing.T) {
 		assert.ErrorIs(t, r.err, context.Canceled, "the ctx had already ended when First was called: it returns ctx.Err() at once")
 		assert.Zero(t, r.took, "the ctx had already ended when First was called: it returns ctx.Err() at once")
 		f.lettingGo(t, "the slow replicas answered after First had given up")
+	})
+}
+
+// yielding is a context that has ended, and whose Done method lets every
+// other ready goroutine run before it returns. First's select evaluates
+// ctx.Done() before it picks a case, so on one P (check.OneProc) the
+// replicas First has just started have run, and answered, by the time the
+// select picks: it then has both an answer and ctx.Done() ready.
+type yielding struct{ context.Context }
+
+func (c yielding) Done() <-chan struct{} {
+	runtime.Gosched()
+	return c.Context.Done()
+}
+
+// TestEndedCtxWinsOverAnInstantAnswer: a ctx that has already ended when
+// First is called gets ctx.Err(), even from replicas that answer at once
+// (a cache that does not look at its ctx). A First that starts the
+// replicas anyway and lets a select choose between their answer and
+// ctx.Done() returns the answer in half the calls once both are ready; the
+// test makes both ready every call (see yielding) and calls 64 times.
+func TestEndedCtxWinsOverAnInstantAnswer(t *testing.T) {
+	check.Seal(t)
+	check.OneProc(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		ended, cancel := context.WithCancel(context.Background())
+		cancel()
+		ctx := yielding{ended}
+		cached := func(context.Context, string) (string, error) { return "cached", nil }
+		for i := range 64 {
+			text, err := ls.First(ctx, "gopher", cached, cached, cached)
+			require.ErrorIs(t, err, context.Canceled,
+				"call %d: the ctx had already ended when First was called, and First returned %q, %v: a replica that\n"+
+					"answers at once (it does not look at its ctx) won over the ended ctx. With both an answer and\n"+
+					"ctx.Done() ready, select picks at random. Look at ctx.Err() first, before you start any replica.",
+				i+1, text, err)
+		}
+		check.Settled(t, "First returned and the replicas answered")
 	})
 }
 

@@ -23,8 +23,12 @@ import (
 // a field written after the Unlock is then interleaved on every run, where
 // without the hook it would need a preemption in a gap of nanoseconds. A
 // correct program is correct under every schedule, so the extra ones
-// change no verdict of a correct answer. Deferred unlocks get no hook: the
-// function has returned by then.
+// change no verdict of a correct answer. A function whose body defers an
+// unlock (defer mu.Unlock()) gets a deferred call of the hook as its first
+// statement, laid just after its opening brace: deferred calls run last in,
+// first out, so the hook runs after the unlock, as the function returns. A
+// check made under the lock in a helper that defers the unlock, and an act
+// under a second lock in the caller, are then interleaved too.
 //
 // ok is false when the file does not parse (the build will say why, from
 // the student's own file) or has nothing to change.
@@ -34,10 +38,21 @@ func withYields(name string, src []byte) (out []byte, ok bool) {
 	if err != nil {
 		return nil, false
 	}
-	var at []int // offsets just after an unlocking call
+	var at []int      // offsets just after an unlocking call
+	var entries []int // offsets just after the brace of a body that defers an unlock
 	ast.Inspect(f, func(n ast.Node) bool {
 		var list []ast.Stmt
 		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body != nil && defersUnlock(n.Body) {
+				entries = append(entries, fset.Position(n.Body.Lbrace).Offset+1)
+			}
+			return true
+		case *ast.FuncLit:
+			if defersUnlock(n.Body) {
+				entries = append(entries, fset.Position(n.Body.Lbrace).Offset+1)
+			}
+			return true
 		case *ast.BlockStmt:
 			list = n.List
 		case *ast.CaseClause:
@@ -54,19 +69,46 @@ func withYields(name string, src []byte) (out []byte, ok bool) {
 		}
 		return true
 	})
-	if len(at) == 0 {
+	if len(at)+len(entries) == 0 {
 		return nil, false
 	}
-	slices.Sort(at)
-	hook := []byte("; " + seal.YieldHook + "()")
-	out = make([]byte, 0, len(src)+len(at)*len(hook))
-	last := 0
+	type insert struct {
+		off  int
+		text string
+	}
+	var ins []insert
 	for _, off := range at {
-		out = append(out, src[last:off]...)
-		out = append(out, hook...)
-		last = off
+		ins = append(ins, insert{off, "; " + seal.YieldHook + "()"})
+	}
+	for _, off := range entries {
+		ins = append(ins, insert{off, " defer " + seal.YieldHook + "();"})
+	}
+	slices.SortFunc(ins, func(a, b insert) int { return a.off - b.off })
+	last := 0
+	for _, in := range ins {
+		out = append(out, src[last:in.off]...)
+		out = append(out, in.text...)
+		last = in.off
 	}
 	return append(out, src[last:]...), true
+}
+
+// defersUnlock reports whether body, outside the function literals in it,
+// has a statement defer x.Unlock() or defer x.RUnlock().
+func defersUnlock(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			if unlocks(&ast.ExprStmt{X: n.Call}) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // unlocks reports whether s is a statement x.Unlock() or x.RUnlock().

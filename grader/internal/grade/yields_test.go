@@ -25,6 +25,7 @@ func (q *Q) Add() {
 	switch {
 	case true:
 		func() { q.mu.Unlock() }()
+		func() { defer q.mu.RUnlock() }()
 	}
 	for i := 0; i < 1; q.mu.Unlock() {
 		i++
@@ -39,9 +40,11 @@ func (q *Q) Add() {
 	for _, want := range []string{
 		"\tq.mu.Unlock(); zzGraderYield() // the first unlock\n",
 		"\tq.mu.RLock(); _ = q.n; q.mu.RUnlock(); zzGraderYield()\n",
+		"func (q *Q) Add() { defer zzGraderYield();\n", // the body defers an unlock
 		"\tdefer q.mu.Unlock()\n",
 		"\t\tq.mu.Unlock(); zzGraderYield()\n\t}\n\tswitch",
 		"func() { q.mu.Unlock(); zzGraderYield() }()",
+		"func() { defer zzGraderYield(); defer q.mu.RUnlock() }()",
 		"for i := 0; i < 1; q.mu.Unlock() {", // a for's post statement cannot take a second one
 	} {
 		if !strings.Contains(got, want) {
