@@ -32,6 +32,12 @@ func Call(timeout time.Duration, call func() (string, error)) (string, error) {
 		done <- result{v, err}
 	}()
 
+	// A timeout of 0 or less has already expired. A timer of 0 would race
+	// a call that returns at once (select takes either ready case), so
+	// give up here, before looking at the result.
+	if timeout <= 0 {
+		return "", ErrTimeout
+	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {

@@ -386,3 +386,58 @@ func TestReducersAreGoroutines(t *testing.T) {
 			"of them: start the reducers before the mappers send. One map shared under a mutex is not it.", n)
 	})
 }
+
+// TestEachWordToOneReducer: 1 mapper reads 6 documents that hold the same
+// 40,001 different words (a number that 6 does not divide), and is held in
+// its read of a 7th. The words then sit in the reducers' maps. When the
+// same word always goes to the same reducer, the maps of 6 reducers hold
+// each word once between them, as the one map of 1 reducer does: about the
+// same memory. Words dealt round-robin, or by document, land in several
+// maps: several times the memory. The test measures the live heap (after a
+// GC) with 1 reducer and with 6.
+func TestEachWordToOneReducer(t *testing.T) {
+	check.Seal(t)
+	check.InBubble(t, advice, func(t *testing.T) {
+		text := distinct(40001, 1)
+		docs := map[string]string{"doc-06": "the end"}
+		for d := range 6 {
+			docs[fmt.Sprintf("doc-%02d", d)] = text
+		}
+		grown := func(reducers int) uint64 {
+			var m runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			before := m.HeapAlloc
+			s := newShelf(docs)
+			s.held = check.NewHold()
+			s.held.Release(6)
+			r := start(context.Background(), s, names(docs), 1, reducers)
+			what := fmt.Sprintf("1 mapper, %d reducers", reducers)
+			if !s.held.WaitEntered(7, time.Hour) {
+				s.held.Open()
+				r.wait(t, what)
+				t.Fatalf("Count (%s) did not read the 7 documents one after the other.", what)
+			}
+			synctest.Wait()
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			after := m.HeapAlloc
+			s.held.Open()
+			res := r.wait(t, what)
+			require.NoError(t, res.err)
+			require.Equal(t, 40001+2, len(res.counts), "the 7 documents have 40,003 different words")
+			if after < before {
+				return 0
+			}
+			return after - before
+		}
+		one, six := grown(1), grown(6)
+		const mb = 1 << 20
+		assert.LessOrEqual(t, six, 3*one+2*mb, "1 mapper read 6 documents that hold the same 40,001 different words. While it read a 7th,\n"+
+			"Count's memory had grown by %.1f MB with 1 reducer, but by %.1f MB with 6: the reducers' maps hold\n"+
+			"the same words several times over, so a word goes to more than one reducer. Requirement 3: the\n"+
+			"same word always goes to the same reducer (pick it from the word itself, e.g. a hash of the\n"+
+			"word modulo reducers), so that the reducers' maps never overlap.", float64(one)/mb, float64(six)/mb)
+		t.Logf("memory grown: %d bytes with 1 reducer, %d with 6", one, six)
+	})
+}

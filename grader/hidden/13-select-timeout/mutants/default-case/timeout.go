@@ -36,6 +36,9 @@ func Call(timeout time.Duration, call func() (string, error)) (string, error) {
 		done <- result{v, err}
 	}()
 
+	if timeout <= 0 {
+		return "", ErrTimeout
+	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {

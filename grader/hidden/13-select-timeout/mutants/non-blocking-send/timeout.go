@@ -37,6 +37,9 @@ func Call(timeout time.Duration, call func() (string, error)) (string, error) {
 		}
 	}()
 
+	if timeout <= 0 {
+		return "", ErrTimeout
+	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
