@@ -9,9 +9,11 @@ import (
 var yielding atomic.Bool
 
 // YieldAtUnlocks makes every goroutine that unlocks a mutex in the
-// student's code (a statement mu.Unlock() or mu.RUnlock(), not a deferred
-// one) yield right after it, for the rest of t: the grader lays a call of
-// Yield after each such statement when it builds the student's package.
+// student's code (a statement mu.Unlock() or mu.RUnlock(); a deferred one
+// as its function returns) yield right after it, and every goroutine that
+// closes a channel (a statement close(ch)) yield right before, for the rest
+// of t: the grader lays a call of Yield at each such place when it builds
+// the student's package (grader/internal/grade/yields.go).
 //
 // Together with OneProc it forces the interleaving a split critical
 // section needs to go wrong: the goroutine that let the lock go stops

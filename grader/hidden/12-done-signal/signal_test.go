@@ -106,39 +106,63 @@ func TestLateWaitersReturnAtOnce(t *testing.T) {
 }
 
 // TestDoneTwice: calling Done again, even from many goroutines at once,
-// does not panic.
+// does not panic, and every Done returns with the signal given, the ones
+// that found it being given included. On one P, with the grader's yields
+// before every close(ch) in the student's code (and after each
+// Unlock: check.YieldAtUnlocks), the other callers of Done run right
+// between a Done's "not closed yet?" and its close, on every run: a check
+// with select/default or an atomic flag and then a close lets two of them
+// close (a panic), or lets the one that lost the flag return before the
+// channel is closed.
 func TestDoneTwice(t *testing.T) {
 	check.Seal(t)
-	check.InBubble(t, stuck, func(t *testing.T) {
-		s := ds.New()
-		var mu sync.Mutex
-		var panics []any
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Go(func() {
-				defer func() {
-					if r := recover(); r != nil {
+	check.OneProc(t)
+	check.YieldAtUnlocks(t)
+	for range 3 {
+		check.InBubble(t, stuck, func(t *testing.T) {
+			s := ds.New()
+			var mu sync.Mutex
+			var panics []any
+			early := 0
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() {
+					defer func() {
+						if r := recover(); r != nil {
+							mu.Lock()
+							panics = append(panics, r)
+							mu.Unlock()
+						}
+					}()
+					<-start
+					s.Done()
+					select {
+					case <-s.C():
+					default:
 						mu.Lock()
-						panics = append(panics, r)
+						early++
 						mu.Unlock()
 					}
-				}()
-				<-start
-				s.Done()
-			})
-		}
-		close(start)
-		wg.Wait()
-		assert.Empty(t, panics,
-			"8 goroutines called Done at the same time, and Done panicked. Closing a closed channel panics:\n"+
-				"close it once (sync.Once), whoever calls Done and however often.")
-		assert.NotPanics(t, s.Done, "calling Done after the signal was given must do nothing, not panic")
-		w := &waiters{}
-		waitOn(w, s)
-		synctest.Wait()
-		assert.Equal(t, 10, w.count(), "after Done was called several times, waiters must still return at once")
-	})
+				})
+			}
+			close(start)
+			wg.Wait()
+			assert.Empty(t, panics,
+				"8 goroutines called Done at the same time, and Done panicked. Closing a closed channel panics:\n"+
+					"a check that it is still open and then the close let two Dones both close it. Close it once\n"+
+					"(sync.Once, or a mutex around the check and the close), whoever calls Done and however often.")
+			assert.Zero(t, early,
+				"8 goroutines called Done at the same time, and %d of them returned while C() was still open: another\n"+
+					"Done had won the flag but not closed the channel yet. When Done returns, the signal has been given:\n"+
+					"sync.Once's Do returns only once its function has run, for every caller.", early)
+			assert.NotPanics(t, s.Done, "calling Done after the signal was given must do nothing, not panic")
+			w := &waiters{}
+			waitOn(w, s)
+			synctest.Wait()
+			assert.Equal(t, 10, w.count(), "after Done was called several times, waiters must still return at once")
+		})
+	}
 }
 
 // TestNoGoroutineLeft: a Signal has no goroutine of its own: none after

@@ -30,6 +30,12 @@ import (
 // check made under the lock in a helper that defers the unlock, and an act
 // under a second lock in the caller, are then interleaved too.
 //
+// A statement close(ch) gets the hook before it: a check that the channel
+// is still open ("already closed?", a flag, a CompareAndSwap) and the close
+// itself are then interleaved with the other goroutines. (Not after it: a
+// goroutine whose last act is the close a caller waits for would then be
+// seen still there when the caller returns, which is right.)
+//
 // ok is false when the file does not parse (the build will say why, from
 // the student's own file) or has nothing to change.
 func withYields(name string, src []byte) (out []byte, ok bool) {
@@ -40,6 +46,7 @@ func withYields(name string, src []byte) (out []byte, ok bool) {
 	}
 	var at []int      // offsets just after an unlocking call
 	var entries []int // offsets just after the brace of a body that defers an unlock
+	var before []int  // offsets of close(ch) statements
 	ast.Inspect(f, func(n ast.Node) bool {
 		var list []ast.Stmt
 		switch n := n.(type) {
@@ -66,10 +73,13 @@ func withYields(name string, src []byte) (out []byte, ok bool) {
 			if unlocks(s) {
 				at = append(at, fset.Position(s.End()).Offset)
 			}
+			if closes(s) {
+				before = append(before, fset.Position(s.Pos()).Offset)
+			}
 		}
 		return true
 	})
-	if len(at)+len(entries) == 0 {
+	if len(at)+len(entries)+len(before) == 0 {
 		return nil, false
 	}
 	type insert struct {
@@ -83,6 +93,9 @@ func withYields(name string, src []byte) (out []byte, ok bool) {
 	for _, off := range entries {
 		ins = append(ins, insert{off, " defer " + seal.YieldHook + "();"})
 	}
+	for _, off := range before {
+		ins = append(ins, insert{off, seal.YieldHook + "(); "})
+	}
 	slices.SortFunc(ins, func(a, b insert) int { return a.off - b.off })
 	last := 0
 	for _, in := range ins {
@@ -91,6 +104,20 @@ func withYields(name string, src []byte) (out []byte, ok bool) {
 		last = in.off
 	}
 	return append(out, src[last:]...), true
+}
+
+// closes reports whether s is a statement close(ch).
+func closes(s ast.Stmt) bool {
+	e, ok := s.(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := e.X.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return false
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && id.Name == "close"
 }
 
 // defersUnlock reports whether body, outside the function literals in it,

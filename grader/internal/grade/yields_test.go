@@ -54,6 +54,10 @@ func (q *Q) Add() {
 	if a, b := strings.Count(src, "\n"), strings.Count(got, "\n"); a != b {
 		t.Errorf("lines: %d, want %d: every position must stay on its line", b, a)
 	}
+	closed, ok := withYields("c.go", []byte("package q\n\nfunc f(ch chan int) {\n\tif ch != nil {\n\t\tclose(ch)\n\t}\n}\n"))
+	if !ok || !strings.Contains(string(closed), "\t\tzzGraderYield(); close(ch)\n") {
+		t.Errorf("a close gets the hook before it, on its line:\n%s", closed)
+	}
 	if _, ok := withYields("bad.go", []byte("package q\nfunc {")); ok {
 		t.Error("a file that does not parse must be left as it is")
 	}
