@@ -586,6 +586,30 @@ func TestNoGapInCriticalSections(t *testing.T) {
 	})
 }
 
+// unlessPreempted makes the test goroutine's second call of a round, which
+// one P lets run before the goroutine woken by the first (check.OneProc).
+// On a loaded machine the runtime can still preempt the test goroutine
+// between the two (sysmon preempts a goroutine it has seen running for
+// 10ms, and the OS may have held its thread that long): the woken goroutine
+// then goes first, and call would wait for ever, even for a right answer.
+// A fake hour later (only then is every goroutine blocked), unstick lets it
+// through, and unlessPreempted reports that the round showed nothing.
+func unlessPreempted(unstick, call func()) (preempted bool) {
+	done := make(chan struct{})
+	var fired atomic.Bool
+	go func() {
+		select {
+		case <-time.After(time.Hour):
+			fired.Store(true)
+			unstick()
+		case <-done:
+		}
+	}()
+	call()
+	close(done)
+	return fired.Load()
+}
+
 // TestWokenGetChecksAgain: a Get waits; an item arrives and wakes it, and
 // before the woken Get runs, the test's own Get takes that item (on one P,
 // check.OneProc, the woken goroutine runs only when the test goroutine
@@ -594,13 +618,20 @@ func TestNoGapInCriticalSections(t *testing.T) {
 func TestWokenGetChecksAgain(t *testing.T) {
 	check.Seal(t)
 	check.OneProc(t)
-	for i := 0; i < rounds && !t.Failed(); i++ {
+	for played, i := 0, 0; played < rounds && i < 4*rounds && !t.Failed(); i++ {
 		check.InBubble(t, stuck, func(t *testing.T) {
 			q := bq.New[int](2)
 			g := goGet(q)
 			synctest.Wait()
 			mustPut(t, q, 1)
-			mustGet(t, q, 1) // takes the item before the woken Get runs
+			var v int
+			var err error
+			if unlessPreempted(func() { _ = q.Put(-1) }, func() { v, err = q.Get() }) {
+				return // the woken Get went first: this round shows nothing, play another
+			}
+			played++
+			require.NoError(t, err, "Get on an open queue that holds items must return the first one and nil")
+			require.Equal(t, 1, v, "Get must return the items in the order they were Put (first in, first out)")
 			synctest.Wait()
 			require.False(t, g.returned(),
 				"a Get was woken by an item, another Get took that item first, and the woken Get returned (with %v, %v)\n"+
@@ -621,14 +652,19 @@ func TestWokenGetChecksAgain(t *testing.T) {
 func TestWokenPutChecksAgain(t *testing.T) {
 	check.Seal(t)
 	check.OneProc(t)
-	for i := 0; i < rounds && !t.Failed(); i++ {
+	for played, i := 0, 0; played < rounds && i < 4*rounds && !t.Failed(); i++ {
 		check.InBubble(t, stuck, func(t *testing.T) {
 			q := bq.New[int](1)
 			mustPut(t, q, 1)
 			p := goPut(q, 2)
 			synctest.Wait()
 			mustGet(t, q, 1)
-			mustPut(t, q, 3) // fills the room before the woken Put runs
+			var err error
+			if unlessPreempted(func() { _, _ = q.Get() }, func() { err = q.Put(3) }) {
+				return // the woken Put went first: this round shows nothing, play another
+			}
+			played++
+			require.NoError(t, err, "Put on an open queue that has room must add the item and return nil")
 			synctest.Wait()
 			require.False(t, p.returned(),
 				"a Put was woken by a free place, another Put filled it first, and the woken Put added its item anyway:\n"+
