@@ -5,13 +5,7 @@ package gracefulshutdown_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"reflect"
-	"regexp"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -87,7 +81,7 @@ func settle(release chan struct{}) {
 // period is caught).
 func TestNoGoroutineLeft(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		s := gs.New(context.Background(), time.Hour)
 		for range 5 {
 			require.NoError(t, s.Submit(func(ctx context.Context) {}), "Submit before the shutdown must accept the job")
@@ -111,7 +105,7 @@ func TestNoGoroutineLeft(t *testing.T) {
 // job has finished on its own: not before, and not later.
 func TestShutdownWaitsForRunningJobs(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		stop, cancel := context.WithCancel(context.Background())
@@ -147,7 +141,7 @@ func TestShutdownWaitsForRunningJobs(t *testing.T) {
 // ErrShuttingDown and does not run the job.
 func TestRefusesNewWork(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		stop, cancel := context.WithCancel(context.Background())
@@ -185,7 +179,7 @@ func TestRefusesNewWork(t *testing.T) {
 // for it to return, then reports ErrForced.
 func TestForceStopAfterGracePeriod(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		stop, cancel := context.WithCancel(context.Background())
@@ -221,7 +215,7 @@ func TestForceStopAfterGracePeriod(t *testing.T) {
 // shutdown just as Shutdown does.
 func TestStopSignalFromContext(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		stop, cancel := context.WithCancel(context.Background())
@@ -256,7 +250,7 @@ func TestStopSignalFromContext(t *testing.T) {
 // done, but the shutdown itself goes on, with its own grace period.
 func TestShutdownGivesUpWithItsContext(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		stop, cancel := context.WithCancel(context.Background())
@@ -290,7 +284,7 @@ func TestShutdownGivesUpWithItsContext(t *testing.T) {
 // the shutdown at once; each gets the result.
 func TestShutdownManyTimes(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		stop, cancel := context.WithCancel(context.Background())
@@ -318,7 +312,7 @@ func TestShutdownManyTimes(t *testing.T) {
 // returns ctx.Err() at once, but the shutdown begins all the same.
 func TestShutdownWithEndedContext(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		release := make(chan struct{}) // frees the jobs if the server never does
 		defer settle(release)
 		s := gs.New(context.Background(), 2*time.Second)
@@ -354,7 +348,7 @@ func TestShutdownWithEndedContext(t *testing.T) {
 // when the shutdown begins are cancelled at once.
 func TestZeroGrace(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		for _, grace := range []time.Duration{0, -time.Second} {
 			release := make(chan struct{}) // frees the jobs if the server never does
 			s := gs.New(context.Background(), grace)
@@ -389,7 +383,7 @@ func TestZeroGrace(t *testing.T) {
 func TestSubmitThenShutdownAtOnce(t *testing.T) {
 	check.Seal(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		for range 60 {
 			s := gs.New(context.Background(), time.Minute)
 			var finished atomic.Bool
@@ -415,7 +409,7 @@ func TestSubmitThenShutdownAtOnce(t *testing.T) {
 // and never runs.
 func TestShutdownWhileJobsArrive(t *testing.T) {
 	check.Seal(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		s := gs.New(context.Background(), time.Minute)
 		held := check.NewHold()
 		var accepted, refused, ran atomic.Int32
@@ -496,7 +490,7 @@ func TestSubmitAsTheShutdownBegins(t *testing.T) {
 	check.Seal(t)
 	check.OneProc(t)
 	check.YieldAtUnlocks(t)
-	inBubble(t, func(t *testing.T) {
+	check.InBubble(t, advice, func(t *testing.T) {
 		for round := range 20 {
 			s := gs.New(context.Background(), time.Minute)
 			begin := make(chan struct{})
@@ -540,145 +534,4 @@ func TestSubmitAsTheShutdownBegins(t *testing.T) {
 			}
 		}
 	})
-}
-
-// inBubble runs f in a synctest bubble (check.InBubble), watched for one
-// more way of hanging: a Wait on a copy of the server's WaitGroup. A
-// method with a value receiver (func (s Server) ...) works on a copy of
-// the server, and its drain then waits on a copy of the WaitGroup that no
-// job will ever call Done on. synctest does not count a Wait on a
-// WaitGroup from outside the bubble's own (a copy is one) as durably
-// blocked, so the bubble's clock stops and the test would hang until the
-// time limit; watchCopies stops it within a fraction of a second instead.
-func inBubble(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	stop := make(chan struct{})
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		watchCopies(t, stop)
-	}()
-	defer func() {
-		close(stop)
-		<-watched
-	}()
-	check.InBubble(t, advice, f)
-}
-
-// watchCopies looks at every goroutine, every 50ms until stop is closed.
-// When a bubble's goroutines all wait, each durably or in a Wait on a
-// WaitGroup that is not the bubble's own, at least one of the latter, and
-// three looks in a row find them so, nothing can ever wake them: it
-// reports that to t and ends the test binary (the grader reads the time
-// marker: the remaining tests did not run).
-func watchCopies(t *testing.T, stop <-chan struct{}) {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	last, looks := "", 0
-	for {
-		select {
-		case <-stop:
-			return
-		case <-tick.C:
-		}
-		state, where := stuckOnCopy(allStacks())
-		switch {
-		case state == "":
-			last, looks = "", 0
-			continue
-		case state != last:
-			last, looks = state, 1
-			continue
-		}
-		if looks++; looks < 3 {
-			continue
-		}
-		select {
-		case <-stop: // it ended after all, while the dump was read
-			return
-		default:
-		}
-		t.Errorf("The test was stopped: every one of its goroutines waited, and some of them in a WaitGroup's Wait\n"+
-			"that can never end, at %s. That WaitGroup is a copy of the server's: the jobs call Done\n"+
-			"on the server's own, never on the copy. Most likely a method has a value receiver, func (s Server),\n"+
-			"and works on a copy of the whole server: its WaitGroup, mutex, sync.Once and fields (go vet says\n"+
-			"\"passes lock by value\"). Give every method of Server a pointer receiver, func (s *Server), and\n"+
-			"never copy a Server.\n%s",
-			where, check.TimeMarker)
-		os.Exit(1)
-	}
-}
-
-// bubbledHeader is the header line of a goroutine of a synctest bubble in
-// a dump: its id, its state, and the bubble's number.
-var bubbledHeader = regexp.MustCompile(`^goroutine (\d+) \[([^\]]*), synctest bubble (\d+)\]:`)
-
-// stuckOnCopy finds, in a dump of every goroutine, a synctest bubble whose
-// goroutines all wait, each durably or in a WaitGroup.Wait that is not
-// durable (a WaitGroup that is not the bubble's own), at least one of
-// them the latter. It returns who waits where in that bubble ("" if no
-// bubble is so) and the lines of the server's code where the Waits are.
-func stuckOnCopy(dump string) (state, where string) {
-	type bubble struct {
-		state  strings.Builder
-		where  []string
-		broken bool // a goroutine that runs, or waits for something else
-	}
-	bubbles := map[string]*bubble{}
-	var order []string
-	for _, g := range strings.Split(dump, "\n\n") {
-		m := bubbledHeader.FindStringSubmatch(g)
-		if m == nil {
-			continue
-		}
-		b := bubbles[m[3]]
-		if b == nil {
-			b = &bubble{}
-			bubbles[m[3]] = b
-			order = append(order, m[3])
-		}
-		fmt.Fprintf(&b.state, "%s %s\n", m[1], m[2])
-		switch {
-		case strings.HasPrefix(m[2], "sync.WaitGroup.Wait") && !strings.Contains(m[2], "(durable)"):
-			b.where = append(b.where, serverLine(g))
-		case strings.Contains(m[2], "(durable)"):
-		default:
-			b.broken = true
-		}
-	}
-	for _, n := range order {
-		if b := bubbles[n]; !b.broken && len(b.where) > 0 {
-			return b.state.String(), strings.Join(b.where, ", ")
-		}
-	}
-	return "", ""
-}
-
-// serverLine returns the first place in the exercise's own files (the
-// folder of the file that defines gs.New) in the stack of goroutine g,
-// "server.go:112", or "your code" if there is none.
-func serverLine(g string) string {
-	pc := reflect.ValueOf(gs.New).Pointer()
-	file, _ := runtime.FuncForPC(pc).FileLine(pc)
-	dir := filepath.Dir(file) + "/"
-	for _, l := range strings.Split(g, "\n") {
-		l = strings.TrimSpace(l)
-		if rest, ok := strings.CutPrefix(l, dir); ok && !strings.Contains(rest, "/") {
-			at, _, _ := strings.Cut(rest, " ")
-			return at
-		}
-	}
-	return "your code"
-}
-
-// allStacks returns the stacks of every goroutine.
-func allStacks() string {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return string(buf[:n])
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 }
